@@ -1,0 +1,278 @@
+"""The node: the use cases a carrier, a trader or a bank calls, behind one small facade.
+
+``Node.create`` makes a new node (home, keys, database); ``Node.open`` opens an existing one.
+Every state change goes through the group-committing ``LogWriter``; reads use their own short
+transactions. Time comes from an injected clock so tests can pin it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import Engine
+
+from corridor.crypto.canonical import canonical_bytes, checksum, parse_json
+from corridor.crypto.jws import header_of, verify_compact
+from corridor.crypto.keys import PrivateKey, PublicKey
+from corridor.domain.entry import EntryPayload
+from corridor.domain.party import IdentifyingCode, Party, Role
+from corridor.domain.title import Action, ActionCode
+from corridor.domain.transport_document import TransportDocument, parse_transport_document
+from corridor.errors import InputError, NotFoundError, TransitionError, VerificationError
+from corridor.interop.dcsa.schema import validate_transport_document_schema
+from corridor.ledger.checkpoint import Checkpoint, NoteSigner, sign_checkpoint
+from corridor.ledger.group_commit import GroupCommitter
+from corridor.services import home as node_home
+from corridor.services import parties
+from corridor.services.entry_codec import payload_of
+from corridor.services.issuance import issue_terms_for
+from corridor.services.writer import (
+    ActionRequest,
+    IssueRequest,
+    LogWriter,
+    Receipt,
+    Request,
+    SignedRequest,
+)
+from corridor.storage import repository as repo
+from corridor.storage.engine import open_engine
+from corridor.storage.migrations import migrate
+from corridor.storage.repository import EntryRow, RegisterRow
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    row: EntryRow
+    payload: EntryPayload
+
+
+class Node:
+    """One running Corridor node."""
+
+    def __init__(
+        self,
+        home: Path,
+        config: node_home.NodeConfig,
+        node_key: PrivateKey,
+        kek: bytes,
+        engine: Engine,
+        clock: Clock = utc_now,
+    ) -> None:
+        self.home = home
+        self.config = config
+        self.node_key = node_key
+        self.engine = engine
+        self.clock = clock
+        self._kek = kek
+        self._keys = parties.CustodialKeys(kek)
+        self.writer = LogWriter(engine, config.platform, self._keys.signing_key)
+        self._committer: GroupCommitter[Request, Receipt] = GroupCommitter(
+            self.writer.commit_batch,
+            max_batch=config.max_batch,
+            max_wait_ms=config.max_wait_ms,
+        )
+        self.note_signer = NoteSigner(
+            config.origin, Ed25519PrivateKey.from_private_bytes(node_key.raw_bytes())
+        )
+
+    # Lifecycle ------------------------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        home: Path,
+        *,
+        platform: str = node_home.DEFAULT_PLATFORM,
+        database_url: str | None = None,
+        max_batch: int = 256,
+        max_wait_ms: float = 2.0,
+        clock: Clock = utc_now,
+    ) -> Node:
+        config, node_key = node_home.create_home(
+            home,
+            platform=platform,
+            database_url=database_url,
+            max_batch=max_batch,
+            max_wait_ms=max_wait_ms,
+        )
+        engine = open_engine(config.database_url)
+        migrate(engine)
+        with engine.begin() as conn:
+            existing = repo.get_setting(conn, "node_public_key")
+            if existing is not None and existing != node_key.public_key.kid:
+                raise InputError(
+                    "that database already belongs to another node; give this node its own "
+                    "database (--database-url)"
+                )
+            repo.put_setting(conn, "node_public_key", node_key.public_key.kid)
+            repo.put_setting(conn, "platform", config.platform)
+        return cls(home, config, node_key, node_home.load_master_key(home), engine, clock)
+
+    @classmethod
+    def open(cls, home: Path, *, clock: Clock = utc_now) -> Node:
+        config = node_home.load_config(home)
+        kek = node_home.load_master_key(home)
+        node_key = node_home.load_node_key(home, kek)
+        engine = open_engine(config.database_url)
+        migrate(engine)
+        return cls(home, config, node_key, kek, engine, clock)
+
+    def close(self) -> None:
+        self._committer.close()
+        self.engine.dispose()
+
+    def __enter__(self) -> Node:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # Parties --------------------------------------------------------------------------------
+
+    def add_party(
+        self,
+        name: str,
+        roles: frozenset[Role],
+        codes: Sequence[IdentifyingCode] = (),
+        public_key: PublicKey | None = None,
+    ) -> Party:
+        with self.engine.begin() as conn:
+            return parties.register_party(
+                conn,
+                name=name,
+                roles=roles,
+                codes=codes,
+                platform=self.config.platform,
+                kek=self._kek,
+                public_key=public_key,
+                now=self.clock(),
+            )
+
+    def party(self, id_or_name: str) -> Party:
+        with self.engine.connect() as conn:
+            return parties.resolve(conn, id_or_name)
+
+    def parties(self) -> list[Party]:
+        with self.engine.connect() as conn:
+            return repo.list_parties(conn)
+
+    def party_keys(self, party_id: str) -> list[repo.KeyRow]:
+        with self.engine.connect() as conn:
+            return repo.keys_of(conn, party_id)
+
+    # Title actions --------------------------------------------------------------------------
+
+    def issue(self, raw_document: Mapping[str, Any], *, carrier: str, to: str) -> Receipt:
+        """Issue a DCSA eBL 3.0.3 transport document from ``carrier`` to ``to``."""
+        validate_transport_document_schema(raw_document)
+        document: TransportDocument = parse_transport_document(raw_document)
+        with self.engine.connect() as conn:
+            issuer = parties.resolve(conn, carrier)
+            recipient = parties.resolve(conn, to)
+            if Role.CARRIER not in issuer.roles:
+                raise TransitionError(f"{issuer.party_id} is not a carrier and cannot issue eBLs")
+            terms = issue_terms_for(conn, document)
+        canonical = canonical_bytes(dict(raw_document))
+        request = IssueRequest(
+            document_reference=document.transport_document_reference,
+            document_checksum=checksum(dict(raw_document)),
+            canonical_document=canonical,
+            action=Action(ActionCode.ISSUE, issuer.party_id, recipient.party_id),
+            terms=terms,
+            at=self.clock(),
+        )
+        return self._committer.submit(request)
+
+    def act(
+        self,
+        reference: str,
+        code: ActionCode,
+        *,
+        actor: str,
+        recipient: str | None = None,
+        reason_code: str | None = None,
+        comments: str | None = None,
+    ) -> Receipt:
+        """Take one action on an eBL as ``actor`` (signed with the actor's custodial key)."""
+        if code is ActionCode.ISSUE:
+            raise TransitionError("use issue() to issue a document")
+        with self.engine.connect() as conn:
+            actor_id = parties.resolve(conn, actor).party_id
+            recipient_id = None if recipient is None else parties.resolve(conn, recipient).party_id
+        request = ActionRequest(
+            reference, Action(code, actor_id, recipient_id), self.clock(), reason_code, comments
+        )
+        return self._committer.submit(request)
+
+    def submit_signed(self, jws: str) -> Receipt:
+        """Accept an entry signed by a self-custodied key, exactly as signed."""
+        header = header_of(jws)
+        kid = header.get("kid")
+        if not isinstance(kid, str):
+            raise VerificationError("jws-format", "the entry's JWS header has no 'kid'")
+        with self.engine.connect() as conn:
+            key = repo.get_key(conn, kid)
+        if key is None:
+            raise NotFoundError(f"no key with kid {kid} is registered on this node")
+        _, body = verify_compact(jws, PublicKey(key.public_key))
+        payload = EntryPayload.from_json(parse_json(body))
+        if payload.actor != key.party_id:
+            raise VerificationError(
+                "entry-signer", f"the entry names {payload.actor} but is signed by {key.party_id}"
+            )
+        if payload.platform != self.config.platform:
+            raise InputError(
+                f"the entry is for platform {payload.platform}, this node is {self.config.platform}"
+            )
+        return self._committer.submit(SignedRequest(jws, kid, payload))
+
+    # Reading --------------------------------------------------------------------------------
+
+    def record(self, reference: str) -> RegisterRow:
+        with self.engine.connect() as conn:
+            row = repo.get_title(conn, reference)
+        if row is None:
+            raise NotFoundError(f"no eBL with reference {reference} on this node")
+        return row
+
+    def records(self, party_id: str | None = None) -> list[RegisterRow]:
+        with self.engine.connect() as conn:
+            return repo.list_titles(conn, party_id=party_id)
+
+    def document(self, reference: str) -> bytes:
+        with self.engine.connect() as conn:
+            raw = repo.get_document(conn, reference)
+        if raw is None:
+            raise NotFoundError(f"no eBL with reference {reference} on this node")
+        return raw
+
+    def history(self, reference: str) -> list[HistoryItem]:
+        self.record(reference)
+        with self.engine.connect() as conn:
+            rows = repo.entries_of(conn, reference)
+        return [HistoryItem(row, payload_of(row.jws)) for row in rows]
+
+    # The log --------------------------------------------------------------------------------
+
+    def checkpoint(self) -> tuple[Checkpoint, str]:
+        """Sign the current log head as a C2SP checkpoint and keep it."""
+        with self.engine.begin() as conn:
+            size, root = repo.read_log_head(conn)
+            checkpoint = Checkpoint(self.config.origin, size, root)
+            note = sign_checkpoint(checkpoint, self.note_signer)
+            repo.save_checkpoint(conn, size, note, self.clock())
+        return checkpoint, note
+
+    def verifier_key(self) -> str:
+        return self.note_signer.verifier_key()

@@ -1,0 +1,239 @@
+"""The unit of work that turns requested actions into durable, signed, logged entries.
+
+One ``LogWriter`` per node process runs behind a ``GroupCommitter``. For each batch it opens one
+transaction, locks the log head (``BEGIN IMMEDIATE`` on SQLite, ``SELECT ... FOR UPDATE`` on
+PostgreSQL), brings its in-memory Merkle tree up to the stored head (another process may have
+appended), then for each request in order: reads the title record, applies the domain rules,
+signs the entry with the actor's custodial key (or checks the chain of an entry the client signed
+itself), and writes the entry and the new record. A refused request writes nothing and the batch
+goes on; a database failure rolls the whole batch back and every submitter hears of it. The
+transaction commits (and so fsyncs) before anyone is acknowledged.
+
+Because every writer takes the head lock first, actions on one document are strictly ordered
+across threads, processes and machines: of two conflicting actions the second sees the first's
+result and is refused (invariant 6). The entries table's unique ``(document, sequence)`` key and
+the record's version check are independent second guards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine
+
+from corridor.crypto.canonical import canonical_bytes, sha256_hex
+from corridor.crypto.jws import sign_compact
+from corridor.crypto.keys import PrivateKey
+from corridor.domain import title
+from corridor.domain.entry import ENTRY_TYPE, EntryPayload, format_action_datetime
+from corridor.domain.title import Action, ActionCode, IssueTerms, TitleRecord
+from corridor.errors import ConflictError, CorridorError, NotFoundError, TransitionError
+from corridor.ledger.merkle import MerkleTree, leaf_hash
+from corridor.services.chain import check_next_entry
+from corridor.storage import repository as repo
+from corridor.storage.engine import lock_log_head
+from corridor.storage.repository import EntryRow, RegisterRow
+
+
+@dataclass(frozen=True)
+class IssueRequest:
+    document_reference: str
+    document_checksum: str
+    canonical_document: bytes
+    action: Action
+    terms: IssueTerms
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ActionRequest:
+    document_reference: str
+    action: Action
+    at: datetime
+    reason_code: str | None = None
+    comments: str | None = None
+
+
+@dataclass(frozen=True)
+class SignedRequest:
+    """An entry the actor signed with a self-custodied key; signature already verified."""
+
+    jws: str
+    kid: str
+    payload: EntryPayload
+
+
+Request = IssueRequest | ActionRequest | SignedRequest
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """The acknowledgement of a durable action."""
+
+    document_reference: str
+    action_code: ActionCode
+    sequence: int
+    leaf_index: int
+    entry_hash: str
+    record: TitleRecord
+
+
+KeyLookup = Callable[[Any, str], tuple[str, PrivateKey]]
+
+
+class LogWriter:
+    """Commits batches of requests; used only from the group-commit writer thread."""
+
+    def __init__(self, engine: Engine, platform: str, signing_key: KeyLookup) -> None:
+        self._engine = engine
+        self._platform = platform
+        self._signing_key = signing_key
+        self.tree = MerkleTree()
+        self._tree_valid = False
+
+    def commit_batch(self, requests: Sequence[Request]) -> list[Receipt | BaseException]:
+        try:
+            with self._engine.begin() as conn:
+                size, _root = lock_log_head(conn)
+                self._sync_tree(conn, size)
+                outcomes = [self._one(conn, request) for request in requests]
+                if self.tree.size != size:
+                    repo.set_log_head(conn, self.tree.size, self.tree.root())
+        except BaseException:
+            self._tree_valid = False
+            raise
+        return outcomes
+
+    def _sync_tree(self, conn: Any, size: int) -> None:
+        if not self._tree_valid or self.tree.size > size:
+            self.tree = MerkleTree(repo.leaf_hashes_from(conn, 0))
+            self._tree_valid = True
+        elif self.tree.size < size:
+            self.tree.extend(repo.leaf_hashes_from(conn, self.tree.size))
+
+    def _one(self, conn: Any, request: Request) -> Receipt | BaseException:
+        try:
+            if isinstance(request, IssueRequest):
+                return self._issue(conn, request)
+            if isinstance(request, ActionRequest):
+                return self._act(conn, request)
+            return self._signed(conn, request)
+        except CorridorError as refusal:
+            return refusal
+
+    def _issue(self, conn: Any, request: IssueRequest) -> Receipt:
+        ref = request.document_reference
+        if repo.get_document(conn, ref) is not None:
+            raise TransitionError(f"a document with reference {ref} is already issued")
+        other = repo.document_with_checksum(conn, request.document_checksum)
+        if other is not None:
+            raise TransitionError(f"this exact document is already issued as {other}")
+        record = title.issue(ref, request.document_checksum, request.action, request.terms)
+        payload = EntryPayload(
+            action_code=ActionCode.ISSUE,
+            document_reference=ref,
+            document_checksum=request.document_checksum,
+            sequence=1,
+            previous_entry_hash=None,
+            actor=request.action.actor,
+            recipient=request.action.recipient,
+            action_date_time=format_action_datetime(request.at),
+            platform=self._platform,
+            issue_terms=request.terms,
+        )
+        kid, jws = self._sign(conn, payload)
+        repo.insert_document(
+            conn, ref, request.document_checksum, request.canonical_document, request.at
+        )
+        return self._record(conn, payload, kid, jws, record, None, request.at)
+
+    def _act(self, conn: Any, request: ActionRequest) -> Receipt:
+        current = self._current(conn, request.document_reference)
+        record = title.apply(current.record, request.action)
+        payload = EntryPayload(
+            action_code=request.action.code,
+            document_reference=request.document_reference,
+            document_checksum=current.record.document_checksum,
+            sequence=current.record.version + 1,
+            previous_entry_hash=current.last_entry_hash,
+            actor=request.action.actor,
+            recipient=request.action.recipient,
+            action_date_time=format_action_datetime(request.at),
+            platform=self._platform,
+            reason_code=request.reason_code,
+            comments=request.comments,
+        )
+        kid, jws = self._sign(conn, payload)
+        return self._record(conn, payload, kid, jws, record, current, request.at)
+
+    def _signed(self, conn: Any, request: SignedRequest) -> Receipt:
+        payload = request.payload
+        if payload.action_code is ActionCode.ISSUE:
+            raise TransitionError(
+                "issue documents with 'corridor ebl issue', not as a signed entry"
+            )
+        current = self._current(conn, payload.document_reference)
+        check_next_entry(current, payload)
+        record = title.apply(current.record, payload.action)
+        at = datetime.fromisoformat(payload.action_date_time)
+        return self._record(conn, payload, request.kid, request.jws, record, current, at)
+
+    def _current(self, conn: Any, reference: str) -> RegisterRow:
+        current = repo.get_title(conn, reference, for_update=True)
+        if current is None:
+            raise NotFoundError(f"no eBL with reference {reference} on this node")
+        return current
+
+    def _sign(self, conn: Any, payload: EntryPayload) -> tuple[str, str]:
+        kid, key = self._signing_key(conn, payload.actor)
+        body = canonical_bytes(payload.to_json())
+        return kid, sign_compact(body, key, {"typ": ENTRY_TYPE})
+
+    def _record(
+        self,
+        conn: Any,
+        payload: EntryPayload,
+        kid: str,
+        jws: str,
+        record: TitleRecord,
+        previous: RegisterRow | None,
+        at: datetime,
+    ) -> Receipt:
+        entry_hash = sha256_hex(jws.encode("ascii"))
+        leaf = leaf_hash(jws.encode("ascii"))
+        index = self.tree.size
+        row = RegisterRow(record, entry_hash)
+        if previous is None:
+            repo.insert_title(conn, row)
+        elif not repo.update_title(conn, row, previous.record.version):
+            raise ConflictError(f"{record.document_reference} changed under this action; retry")
+        repo.insert_entries(
+            conn,
+            [
+                EntryRow(
+                    leaf_index=index,
+                    document_reference=payload.document_reference,
+                    sequence=payload.sequence,
+                    action_code=str(payload.action_code),
+                    actor=payload.actor,
+                    recipient=payload.recipient,
+                    kid=kid,
+                    jws=jws,
+                    entry_hash=entry_hash,
+                    leaf_hash=leaf,
+                    created_at=at,
+                )
+            ],
+        )
+        self.tree.append(leaf)
+        return Receipt(
+            payload.document_reference,
+            payload.action_code,
+            payload.sequence,
+            index,
+            entry_hash,
+            record,
+        )

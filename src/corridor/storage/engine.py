@@ -1,0 +1,73 @@
+"""Opening the database: SQLite (the embedded default) or PostgreSQL via psycopg 3.
+
+SQLite runs in WAL mode with ``synchronous=FULL``, so a committed transaction has been fsynced
+before ``commit()`` returns, and every transaction starts with ``BEGIN IMMEDIATE`` so that two
+writers queue for the write lock instead of failing late. PostgreSQL serialises writers with
+``SELECT ... FOR UPDATE`` on the log head row (see ``lock_log_head``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from corridor.errors import NodeError
+from corridor.storage.tables import log_head
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def normalise_url(url: str) -> str:
+    """Accept the usual spellings and pick the drivers Corridor ships with."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise NodeError(
+            f"database URL {url!r} is not valid; expected sqlite:///path or "
+            "postgresql://user@host:port/db"
+        ) from None
+    backend = parsed.get_backend_name()
+    if backend == "postgresql":
+        return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    if backend == "sqlite":
+        return parsed.set(drivername="sqlite+pysqlite").render_as_string(hide_password=False)
+    raise NodeError(f"database {backend!r} is not supported; use SQLite or PostgreSQL")
+
+
+def open_engine(url: str) -> Engine:
+    """An engine for ``url`` with Corridor's durability and locking settings applied."""
+    engine = create_engine(normalise_url(url), future=True)
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine)
+    return engine
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event issue BEGIN IMMEDIATE instead of pysqlite's own BEGIN.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def lock_log_head(conn: Connection) -> tuple[int, bytes]:
+    """Lock the log head for this transaction and return (size, root hash)."""
+    query = select(log_head.c.size, log_head.c.root_hash).where(log_head.c.id == 1)
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    row = conn.execute(query).one_or_none()
+    if row is None:
+        raise NodeError("the database has no log head; run 'corridor init' first")
+    return int(row.size), bytes(row.root_hash)

@@ -1,0 +1,57 @@
+"""Schema migrations: an ordered list of steps, each applied once and recorded.
+
+Corridor keeps its own small runner rather than Alembic (ADR 0003): the schema is defined once in
+``tables.py`` in SQLAlchemy Core, and each migration is a function of a connection. On PostgreSQL
+the runner takes a transaction-scoped advisory lock so two nodes starting together cannot both
+migrate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, Engine, insert, inspect, select, text
+
+from corridor.storage import tables
+
+Migration = tuple[int, str, Callable[[Connection], None]]
+_ADVISORY_LOCK_KEY = 0x636F7272  # "corr"
+EMPTY_TREE_ROOT = hashlib.sha256(b"").digest()
+
+
+def _initial_schema(conn: Connection) -> None:
+    tables.metadata.create_all(conn, checkfirst=True)
+    conn.execute(insert(tables.log_head).values(id=1, size=0, root_hash=EMPTY_TREE_ROOT))
+
+
+MIGRATIONS: tuple[Migration, ...] = ((1, "initial schema", _initial_schema),)
+LATEST_VERSION = MIGRATIONS[-1][0]
+
+
+def current_version(conn: Connection) -> int:
+    if not inspect(conn).has_table("schema_version"):
+        return 0
+    versions = conn.execute(select(tables.schema_version.c.version)).scalars().all()
+    return max(versions, default=0)
+
+
+def migrate(engine: Engine) -> int:
+    """Bring the schema to ``LATEST_VERSION``; return how many steps were applied."""
+    applied = 0
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _ADVISORY_LOCK_KEY})
+        version = current_version(conn)
+        for number, description, step in MIGRATIONS:
+            if number <= version:
+                continue
+            step(conn)
+            conn.execute(
+                insert(tables.schema_version).values(
+                    version=number, description=description, applied_at=datetime.now(UTC)
+                )
+            )
+            applied += 1
+    return applied

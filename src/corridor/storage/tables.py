@@ -1,0 +1,131 @@
+"""The node's tables, in SQLAlchemy Core, identical on SQLite and PostgreSQL.
+
+``entries`` is the log: one row per leaf, ``leaf_index`` dense from 0, holding the compact JWS
+exactly as signed. ``title_records`` is the register derived from it (invariant 5: replaying
+``entries`` reproduces it). ``log_head`` is a single row that every writing transaction locks
+first, which serialises appends across processes; the unique ``(document_reference, sequence)``
+constraint is a second, independent guard against two winners on one document (invariant 6).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+schema_version = Table(
+    "schema_version",
+    metadata,
+    Column("version", Integer, primary_key=True),
+    Column("description", Text, nullable=False),
+    Column("applied_at", DateTime(timezone=True), nullable=False),
+)
+
+node_settings = Table(
+    "node_settings",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+parties = Table(
+    "parties",
+    metadata,
+    Column("party_id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("roles", Text, nullable=False),
+    Column("platform", String(32), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+party_codes = Table(
+    "party_codes",
+    metadata,
+    Column("party_id", String(64), ForeignKey("parties.party_id"), nullable=False),
+    Column("scheme", String(16), nullable=False),
+    Column("value", String(100), nullable=False),
+    UniqueConstraint("scheme", "value", name="uq_party_codes_scheme_value"),
+)
+
+party_keys = Table(
+    "party_keys",
+    metadata,
+    Column("kid", String(64), primary_key=True),
+    Column("party_id", String(64), ForeignKey("parties.party_id"), nullable=False, index=True),
+    Column("public_key", LargeBinary, nullable=False),
+    Column("custody", String(16), nullable=False),
+    Column("encrypted_private_key", LargeBinary, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("reference", String(64), primary_key=True),
+    Column("checksum", String(64), nullable=False, unique=True),
+    Column("canonical_json", LargeBinary, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+title_records = Table(
+    "title_records",
+    metadata,
+    Column("reference", String(64), ForeignKey("documents.reference"), primary_key=True),
+    Column("carrier", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("status", String(32), nullable=False, index=True),
+    Column("possessor", String(64), nullable=False, index=True),
+    Column("consignee", String(64), nullable=True),
+    Column("endorsee", String(64), nullable=True),
+    Column("may_endorse", Boolean, nullable=False),
+    Column("pending_surrenderer", String(64), nullable=True),
+    Column("pending_code", String(32), nullable=True),
+    Column("version", Integer, nullable=False),
+    Column("last_entry_hash", String(64), nullable=False),
+)
+
+entries = Table(
+    "entries",
+    metadata,
+    Column("leaf_index", BigInteger, primary_key=True, autoincrement=False),
+    Column("document_reference", String(64), nullable=False),
+    Column("sequence", Integer, nullable=False),
+    Column("action_code", String(32), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("recipient", String(64), nullable=True),
+    Column("kid", String(64), nullable=False),
+    Column("jws", Text, nullable=False),
+    Column("entry_hash", String(64), nullable=False, unique=True),
+    Column("leaf_hash", LargeBinary(32), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("document_reference", "sequence", name="uq_entries_document_sequence"),
+)
+
+log_head = Table(
+    "log_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("size", BigInteger, nullable=False),
+    Column("root_hash", LargeBinary(32), nullable=False),
+)
+
+checkpoints = Table(
+    "checkpoints",
+    metadata,
+    Column("size", BigInteger, primary_key=True, autoincrement=False),
+    Column("note", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)

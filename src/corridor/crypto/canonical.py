@@ -19,8 +19,12 @@ There are two writers. The exact writer below implements the rules directly. The
 ``orjson`` with sorted keys, and it is used only when a cheap pre-scan proves the value lies in a
 domain where the two produce the same bytes:
 
-* no floats (orjson writes ``1e16`` as ``1e16``; JCS writes ``10000000000000000``);
 * integers within the safe range;
+* floats only if not integral and 1e-4 <= |x| < 1e15. There orjson and JCS both write the
+  shortest round-trip digits in plain decimal notation; outside it they differ (orjson writes
+  ``25.0``, ``2.9e-6`` and ``1.7e+16`` where JCS writes ``25``, ``0.0000029`` and
+  ``17000000000000000``). The band is narrower than the measured agreement (1e-5 to 1e16,
+  millions of samples), and the tests keep checking it;
 * exact ``dict``/``list``/``tuple``/``str``/``int``/``bool``/``None`` types only;
 * every object key a ``str`` whose characters are all below U+D800. orjson sorts keys by UTF-8
   bytes, i.e. by code point; for such keys each character is one UTF-16 code unit equal to its
@@ -56,6 +60,8 @@ JsonValue: TypeAlias = bool | int | float | str | list["JsonValue"] | dict[str, 
 
 _MAX_SAFE_INTEGER = 2**53 - 1
 _FIRST_SURROGATE = "\ud800"
+_FAST_FLOAT_MIN = 1e-4
+_FAST_FLOAT_LIMIT = 1e15
 
 
 def canonical_bytes(value: Any) -> bytes:
@@ -97,6 +103,10 @@ def _in_fast_domain(value: Any) -> bool:
             if -_MAX_SAFE_INTEGER <= item <= _MAX_SAFE_INTEGER:
                 continue
             return False
+        if kind is float:
+            if not item.is_integer() and _FAST_FLOAT_MIN <= abs(item) < _FAST_FLOAT_LIMIT:
+                continue
+            return False
         if kind is dict:
             for key in item:
                 if type(key) is not str or not _key_sorts_alike(key):
@@ -105,7 +115,7 @@ def _in_fast_domain(value: Any) -> bool:
         elif kind is list or kind is tuple:
             stack.extend(item)
         else:
-            return False  # floats, subclasses, anything orjson might write its own way
+            return False  # subclasses, anything else orjson might write its own way
     return True
 
 

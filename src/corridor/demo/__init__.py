@@ -1,1 +1,1 @@
-"""Demo data for Corridor: a DCSA eBL 3.0.3 transport document for Chongqing - Qinzhou - Singapore."""
+"""Demo data: a DCSA eBL 3.0.3 transport document for Chongqing - Qinzhou - Singapore."""

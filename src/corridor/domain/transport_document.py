@@ -76,8 +76,11 @@ def _iso_date(value: object) -> object:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
     if isinstance(value, str) and _FULL_DATE.fullmatch(value):
-        return dt.date.fromisoformat(value)
-    raise ValueError("must be a calendar date written YYYY-MM-DD")
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError("must be a real calendar date written YYYY-MM-DD")
 
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]

@@ -224,7 +224,10 @@ class NoteVerifier:
             raise VerificationError(_KEY, f"signature type 0x{key[0]:02x} is not Ed25519 (0x01)")
         if len(key) != 1 + _ED25519_KEY_SIZE:
             raise VerificationError(_KEY, f"an Ed25519 key is 32 bytes, not {len(key) - 1}")
-        verifier = cls(name, Ed25519PublicKey.from_public_bytes(key[1:]))
+        try:
+            verifier = cls(name, Ed25519PublicKey.from_public_bytes(key[1:]))
+        except ValueError:
+            raise VerificationError(_KEY, "the bytes are not an Ed25519 public key") from None
         if verifier.key_hash != bytes.fromhex(key_id_hex):
             raise VerificationError(
                 _KEY,

@@ -26,7 +26,7 @@ from corridor.domain.transport_document import TransportDocument, parse_transpor
 from corridor.errors import InputError, NotFoundError, TransitionError, VerificationError
 from corridor.interop.dcsa.schema import validate_transport_document_schema
 from corridor.ledger.checkpoint import Checkpoint, NoteSigner, sign_checkpoint
-from corridor.ledger.group_commit import GroupCommitter
+from corridor.ledger.group_commit import BatchStats, GroupCommitter
 from corridor.services import home as node_home
 from corridor.services import parties
 from corridor.services.entry_codec import payload_of
@@ -127,6 +127,9 @@ class Node:
         engine = open_engine(config.database_url)
         migrate(engine)
         return cls(home, config, node_key, kek, engine, clock)
+
+    def writer_stats(self) -> BatchStats:
+        return self._committer.stats
 
     def close(self) -> None:
         self._committer.close()

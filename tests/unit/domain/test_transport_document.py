@@ -252,8 +252,12 @@ def test_non_iso_equipment_reference_is_allowed(demo: dict[str, Any]) -> None:
         (lambda d: d.update(isElectronic=1), "/isElectronic", "boolean"),
         (lambda d: d.update(transportDocumentTypeCode="HBL"), "/transportDocumentTypeCode", "BOL"),
         (lambda d: d.update(issueDate="12/03/2026"), "/issueDate", "YYYY-MM-DD"),
-        (lambda d: d.update(issueDate="2026-02-30"), "/issueDate", "issueDate"),
-        (lambda d: d.update(numberOfOriginalsWithCharges=-1), "/numberOfOriginalsWithCharges", ">"),
+        (lambda d: d.update(issueDate="2026-02-30"), "/issueDate", "real calendar date"),
+        (
+            lambda d: d.update(numberOfOriginalsWithCharges=-1),
+            "/numberOfOriginalsWithCharges",
+            "greater than",
+        ),
         (lambda d: d["transports"].pop("portOfLoading"), "/transports/portOfLoading", "required"),
         (lambda d: d["documentParties"].pop("shipper"), "/documentParties/shipper", "required"),
         (

@@ -36,7 +36,12 @@ from referencing.jsonschema import DRAFT4
 
 from corridor.errors import DocumentRuleError, MalformedInputError
 
-__all__ = ["SPEC_FILE", "load_ebl_spec", "validate_transport_document_schema"]
+__all__ = [
+    "SPEC_FILE",
+    "describe_schema_error",
+    "load_ebl_spec",
+    "validate_transport_document_schema",
+]
 
 SPEC_FILE = "EBL_v3.0.3.yaml"
 """The vendored DCSA eBL 3.0.3 OpenAPI document, inside ``corridor.interop.dcsa/spec``."""

@@ -1,0 +1,45 @@
+"""``corridor bench ledger [--json]``."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Annotated, Any
+
+import typer
+
+from corridor.bench.ledger import LedgerBenchConfig, bench_postgresql, bench_sqlite
+from corridor.cli.common import err, handle_errors, out
+
+app = typer.Typer(no_args_is_help=True)
+
+
+@app.command("ledger")
+@handle_errors
+def ledger(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
+    actions: Annotated[int, typer.Option(help="Signed actions per database.")] = 4000,
+    clients: Annotated[int, typer.Option(help="Concurrent clients.")] = 32,
+    postgres_url: Annotated[
+        str | None,
+        typer.Option(
+            "--postgres-url",
+            envvar="CORRIDOR_BENCH_DATABASE_URL",
+            help="Also run on PostgreSQL (a scratch schema is created and dropped).",
+        ),
+    ] = None,
+) -> None:
+    """Durable signed actions/s and ack latency on SQLite (and PostgreSQL), beside a baseline."""
+    config = LedgerBenchConfig(actions=actions, clients=clients, documents=max(clients, 64))
+    result: dict[str, Any] = {"benchmark": "ledger", "cpu_count": os.cpu_count()}
+    if not as_json:
+        err.print("running on SQLite...")
+    result["sqlite"] = bench_sqlite(config)
+    if postgres_url:
+        if not as_json:
+            err.print("running on PostgreSQL...")
+        result["postgresql"] = bench_postgresql(postgres_url, config)
+    else:
+        result["postgresql"] = None
+        result["postgresql_skipped"] = "set --postgres-url or CORRIDOR_BENCH_DATABASE_URL"
+    out.print_json(json.dumps(result)) if not as_json else print(json.dumps(result, indent=2))

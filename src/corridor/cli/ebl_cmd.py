@@ -1,0 +1,243 @@
+"""``corridor ebl ...``: issue, act on, show and export electronic bills of lading."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from corridor.cli.common import HomeOption, handle_errors, out
+from corridor.cli.context import opened_node
+from corridor.crypto.canonical import parse_json
+from corridor.domain.title import ActionCode
+from corridor.errors import InputError, MalformedInputError
+from corridor.services.bundle import build_bundle
+from corridor.services.writer import Receipt
+
+app = typer.Typer(no_args_is_help=True)
+
+Ref = Annotated[str, typer.Argument(help="Transport document reference.")]
+As = Annotated[str, typer.Option("--as", help="The acting party (id or name).")]
+To = Annotated[str, typer.Option("--to", help="The recipient party (id or name).")]
+
+
+def read_json_file(path: Path) -> Any:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        return parse_json(data)
+    except MalformedInputError as exc:
+        raise MalformedInputError(f"{path}: {exc.message}") from None
+
+
+def _print_receipt(receipt: Receipt) -> None:
+    record = receipt.record
+    out.print(
+        f"{receipt.action_code} {receipt.document_reference} #{receipt.sequence} "
+        f"(log leaf {receipt.leaf_index}): status {record.status}, "
+        f"controller {record.controller or '-'}"
+        + (f", endorsee {record.endorsee}" if record.endorsee else "")
+    )
+
+
+@app.command("issue")
+@handle_errors
+def issue(
+    document: Annotated[Path, typer.Argument(help="DCSA eBL 3.0.3 TransportDocument JSON file.")],
+    carrier: Annotated[str, typer.Option("--carrier", help="The issuing carrier party.")],
+    to: To,
+    home: HomeOption = None,
+) -> None:
+    """Issue an eBL; prints its reference and checksum."""
+    raw = read_json_file(document)
+    if not isinstance(raw, dict):
+        raise MalformedInputError(f"{document}: expected a JSON object (a TransportDocument)")
+    with opened_node(home) as node:
+        receipt = node.issue(raw, carrier=carrier, to=to)
+    out.print(f"{receipt.document_reference} {receipt.record.document_checksum}")
+
+
+def _act(
+    ref: str,
+    code: ActionCode,
+    actor: str,
+    recipient: str | None,
+    home: Path | None,
+    reason: str | None = None,
+) -> None:
+    with opened_node(home) as node:
+        _print_receipt(node.act(ref, code, actor=actor, recipient=recipient, reason_code=reason))
+
+
+@app.command("transfer")
+@handle_errors
+def transfer(ref: Ref, actor: As, to: To, home: HomeOption = None) -> None:
+    """Transfer possession of the eBL (TRANSFER)."""
+    _act(ref, ActionCode.TRANSFER, actor, to, home)
+
+
+@app.command("endorse")
+@handle_errors
+def endorse(ref: Ref, actor: As, to: To, home: HomeOption = None) -> None:
+    """Endorse to a final endorsee who cannot endorse further (ENDORSE)."""
+    _act(ref, ActionCode.ENDORSE, actor, to, home)
+
+
+@app.command("endorse-to-order")
+@handle_errors
+def endorse_to_order(ref: Ref, actor: As, to: To, home: HomeOption = None) -> None:
+    """Endorse to order of the recipient, who may endorse further (ENDORSE_TO_ORDER)."""
+    _act(ref, ActionCode.ENDORSE_TO_ORDER, actor, to, home)
+
+
+@app.command("blank-endorse")
+@handle_errors
+def blank_endorse(ref: Ref, actor: As, home: HomeOption = None) -> None:
+    """Endorse in blank: the bill becomes a bearer bill (BLANK_ENDORSE)."""
+    _act(ref, ActionCode.BLANK_ENDORSE, actor, None, home)
+
+
+@app.command("sign")
+@handle_errors
+def sign(ref: Ref, actor: As, home: HomeOption = None) -> None:
+    """Visibly confirm possession in the chain (SIGN)."""
+    _act(ref, ActionCode.SIGN, actor, None, home)
+
+
+@app.command("void")
+@handle_errors
+def void(ref: Ref, actor: As, home: HomeOption = None) -> None:
+    """Void an eBL the issuing carrier holds (Corridor's VOID)."""
+    _act(ref, ActionCode.VOID, actor, None, home)
+
+
+@app.command("surrender")
+@handle_errors
+def surrender(
+    ref: Ref,
+    actor: As,
+    purpose: Annotated[str, typer.Option("--for", help="delivery or amendment")],
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="For amendment: SWTP, COD or SWI.")
+    ] = None,
+    home: HomeOption = None,
+) -> None:
+    """Surrender the eBL to its issuing carrier for delivery or amendment."""
+    codes = {
+        "delivery": ActionCode.SURRENDER_FOR_DELIVERY,
+        "amendment": ActionCode.SURRENDER_FOR_AMENDMENT,
+    }
+    if purpose not in codes:
+        raise InputError(f"--for must be 'delivery' or 'amendment', not {purpose!r}")
+    with opened_node(home) as node:
+        carrier = node.record(ref).record.carrier
+        receipt = node.act(ref, codes[purpose], actor=actor, recipient=carrier, reason_code=reason)
+    _print_receipt(receipt)
+
+
+def _answer(ref: str, code: ActionCode, actor: str, home: Path | None) -> None:
+    with opened_node(home) as node:
+        surrenderer = node.record(ref).record.pending_surrenderer
+        if surrenderer is None:
+            raise InputError(f"{ref} has no surrender pending")
+        _print_receipt(node.act(ref, code, actor=actor, recipient=surrenderer))
+
+
+@app.command("accept-surrender")
+@handle_errors
+def accept_surrender(ref: Ref, actor: As, home: HomeOption = None) -> None:
+    """The carrier accepts a pending surrender (SACC)."""
+    _answer(ref, ActionCode.SACC, actor, home)
+
+
+@app.command("reject-surrender")
+@handle_errors
+def reject_surrender(ref: Ref, actor: As, home: HomeOption = None) -> None:
+    """The carrier rejects a pending surrender; possession returns (SREJ)."""
+    _answer(ref, ActionCode.SREJ, actor, home)
+
+
+@app.command("submit")
+@handle_errors
+def submit(
+    entry: Annotated[Path, typer.Argument(help="File holding a compact JWS entry.")],
+    home: HomeOption = None,
+) -> None:
+    """Submit an entry signed with a self-custodied key."""
+    try:
+        token = entry.read_text().strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read {entry}: {exc}") from None
+    with opened_node(home) as node:
+        _print_receipt(node.submit_signed(token))
+
+
+@app.command("show")
+@handle_errors
+def show(ref: Ref, home: HomeOption = None) -> None:
+    """Show the title record of an eBL."""
+    with opened_node(home) as node:
+        row = node.record(ref)
+    r = row.record
+    table = Table(show_header=False)
+    for label, value in (
+        ("reference", r.document_reference),
+        ("checksum", r.document_checksum),
+        ("kind", str(r.kind)),
+        ("status", str(r.status)),
+        ("carrier", r.carrier),
+        ("possessor", r.possessor),
+        ("consignee", r.consignee or "-"),
+        ("endorsee", (r.endorsee or "-") + (" (may endorse)" if r.may_endorse else "")),
+        (
+            "pending surrender",
+            f"{r.pending_code} by {r.pending_surrenderer}" if r.pending_code else "-",
+        ),
+        ("entries", str(r.version)),
+        ("last entry", row.last_entry_hash),
+    ):
+        table.add_row(label, value)
+    out.print(table)
+
+
+@app.command("history")
+@handle_errors
+def history(ref: Ref, home: HomeOption = None) -> None:
+    """Show the signed history of an eBL."""
+    with opened_node(home) as node:
+        items = node.history(ref)
+    table = Table("#", "when (UTC)", "action", "actor", "recipient", "leaf", "entry hash")
+    for item in items:
+        p = item.payload
+        table.add_row(
+            str(p.sequence),
+            p.action_date_time,
+            str(p.action_code),
+            p.actor,
+            p.recipient or "-",
+            str(item.row.leaf_index),
+            item.row.entry_hash[:16],
+        )
+    out.print(table)
+
+
+@app.command("export")
+@handle_errors
+def export(
+    ref: Ref,
+    output: Annotated[Path, typer.Option("--out", help="Where to write the bundle JSON.")],
+    home: HomeOption = None,
+) -> None:
+    """Write the offline bundle: document, signed entries, proofs, checkpoint, keys."""
+    with opened_node(home) as node:
+        bundle = build_bundle(node, ref)
+    try:
+        output.write_text(json.dumps(bundle, indent=2, ensure_ascii=False) + "\n")
+    except OSError as exc:
+        raise InputError(f"cannot write {output}: {exc.strerror}") from None
+    out.print(f"wrote {output} ({len(bundle['entries'])} entries, checkpoint included)")

@@ -1,0 +1,26 @@
+"""The ``corridor`` command: its sub-commands assembled. See ``common`` for exit codes."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import typer
+
+from corridor.cli import bench_cmd, ebl_cmd, log_cmd, node_cmd, party_cmd
+
+app = typer.Typer(
+    help="Corridor: signed eBLs, a title register and a Merkle log for rail-sea trade.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+node_cmd.register(app)
+app.add_typer(party_cmd.app, name="party", help="Register and list parties.")
+app.add_typer(ebl_cmd.app, name="ebl", help="Issue and act on electronic bills of lading.")
+app.add_typer(log_cmd.app, name="log", help="Checkpoints and audit of the Merkle log.")
+app.add_typer(bench_cmd.app, name="bench", help="Benchmarks (JSON output).")
+
+
+def main(argv: list[str] | None = None) -> Any:
+    return app(args=argv if argv is not None else sys.argv[1:])

@@ -1,0 +1,101 @@
+"""``corridor init``, ``corridor verify`` and ``corridor demo``."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from corridor.cli.common import HomeOption, handle_errors, out
+from corridor.errors import InputError, NodeError
+from corridor.services import demo as demo_journey
+from corridor.services.home import DEFAULT_PLATFORM, resolve_home
+from corridor.services.node import Node
+from corridor.services.verify import load_bundle, verify_bundle
+
+
+@handle_errors
+def init(
+    home: HomeOption = None,
+    platform: Annotated[
+        str, typer.Option("--platform", help="This node's platform code.")
+    ] = DEFAULT_PLATFORM,
+    database_url: Annotated[
+        str | None,
+        typer.Option("--database-url", envvar="CORRIDOR_DATABASE_URL", help="Default: SQLite."),
+    ] = None,
+    max_batch: Annotated[int, typer.Option(help="Group commit: entries per batch.")] = 256,
+    max_wait_ms: Annotated[float, typer.Option(help="Group commit: ms a batch stays open.")] = 2.0,
+) -> None:
+    """Create a node: its key, its master secret and its database."""
+    path = resolve_home(home)
+    node = Node.create(
+        path,
+        platform=platform,
+        database_url=database_url,
+        max_batch=max_batch,
+        max_wait_ms=max_wait_ms,
+    )
+    try:
+        out.print(f"node created in {path} (platform {node.config.platform})")
+        out.print(f"verifier key: {node.verifier_key()}", markup=False)
+    finally:
+        node.close()
+
+
+@handle_errors
+def verify(
+    bundle: Annotated[Path, typer.Argument(help="A bundle written by 'corridor ebl export'.")],
+    node_key: Annotated[
+        str | None,
+        typer.Option("--node-key", help="Trust only bundles from this C2SP verifier key."),
+    ] = None,
+) -> None:
+    """Verify a bundle offline; exit 0 if valid, else 1 and the failed check."""
+    try:
+        data = bundle.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {bundle}: {exc.strerror}") from None
+    result = verify_bundle(load_bundle(data), trusted_node_key=node_key)
+    record = result.record
+    holder = result.party_names.get(record.possessor, record.possessor)
+    out.print(
+        f"valid: {result.document_reference}, {result.entries} signed entries, "
+        f"status {record.status}, controller {holder if record.controller else '-'}; "
+        f"checkpoint size {result.checkpoint.size} signed by node key {result.node_key_hash}"
+    )
+
+
+@handle_errors
+def demo(
+    script: Annotated[
+        bool, typer.Option("--script", help="Run the scripted journey in the terminal.")
+    ] = False,
+    home: HomeOption = None,
+) -> None:
+    """The Chongqing -> Qinzhou -> Singapore journey on a fresh node."""
+    if not script:
+        raise NodeError(
+            "the web demo is not built yet; run 'corridor demo --script' for the journey"
+        )
+    path = Path(home) if home is not None else Path(tempfile.mkdtemp(prefix="corridor-demo-"))
+    if (path / "config.json").exists():
+        raise NodeError(f"{path} already holds a node; the demo needs a fresh --home")
+    out.print(f"[bold]Corridor demo[/bold]: a fresh node in {path}")
+    node = Node.create(path, platform="CQCORR", database_url=f"sqlite:///{path / 'corridor.db'}")
+    try:
+        for line in demo_journey.run_script(node, path / "bundle.json"):
+            out.print(line, markup=False)
+    finally:
+        node.close()
+    out.print("[bold green]journey complete[/bold green]")
+    out.print(f"try: corridor verify {path / 'bundle.json'}", markup=False)
+    out.print(f"     corridor ebl history WLSM26CQSG0001 --home {path}", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("verify")(verify)
+    app.command("demo")(demo)

@@ -37,8 +37,8 @@ EXIT_CODES: tuple[tuple[type[CorridorError], int], ...] = (
     (NodeError, 5),
 )
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 HomeOption = Annotated[
     Path | None,

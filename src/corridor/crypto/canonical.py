@@ -10,8 +10,9 @@ The form is the JSON Canonicalization Scheme, RFC 8785 (JCS):
 * numbers are IEEE-754 doubles written as ECMAScript's ``Number.prototype.toString`` writes them
   (§3.2.2.3): shortest digits that round-trip, integer notation up to 1e21, exponent notation
   from 1e21 up and below 1e-6, ``-0`` as ``0``. NaN and the infinities are refused. A Python
-  ``int`` outside the safe range ±(2**53 - 1) of I-JSON (RFC 7493 §2.2) is refused rather than
-  silently rounded to a different double;
+  ``int`` within the safe range ±(2**53 - 1) of I-JSON (RFC 7493 §2.2) is written as its digits;
+  beyond it, only if its digits already are the canonical text of a double (2**53 is, 2**53 + 1
+  is not): anything else is refused rather than silently rounded;
 * object members are sorted by the UTF-16 code units of their names (§3.2.3), compared as
   unsigned integers.
 
@@ -68,7 +69,7 @@ def canonical_bytes(value: Any) -> bytes:
     """Return the RFC 8785 canonical UTF-8 bytes of a JSON value.
 
     Raises ``MalformedInputError`` for anything JCS cannot represent: NaN or infinite floats,
-    integers beyond ±(2**53 - 1), non-string object keys, lone surrogates, non-JSON types.
+    integers a double cannot hold exactly, non-string object keys, lone surrogates, other types.
     """
     if _in_fast_domain(value):
         try:
@@ -209,12 +210,7 @@ def _string(text: str) -> str:
 
 def _number(value: int | float) -> str:
     if isinstance(value, int):
-        if -_MAX_SAFE_INTEGER <= value <= _MAX_SAFE_INTEGER:
-            return str(int(value))
-        raise MalformedInputError(
-            f"integer {value} is outside ±(2**53 - 1): a JSON number is an IEEE-754 double "
-            "(RFC 8785 §3.2.2.3) and this one would be rounded; send it as a string"
-        )
+        return _integer(int(value))
     if not math.isfinite(value):
         raise MalformedInputError(f"{value} is not a JSON number (RFC 8785 §3.2.2.3)")
     if value == 0:
@@ -222,6 +218,28 @@ def _number(value: int | float) -> str:
     digits, point = _shortest_digits(abs(value))
     sign = "-" if value < 0 else ""
     return sign + _ecmascript_notation(digits, point)
+
+
+def _integer(value: int) -> str:
+    """An integer's digits, if they are already the canonical text of an IEEE-754 double.
+
+    Every integer within ±(2**53 - 1) qualifies. Beyond it, one qualifies only if JCS would
+    write the nearest double with exactly these digits (e.g. 2**53), so nothing is ever
+    rounded and parsing canonical output then canonicalising it again gives the same bytes.
+    """
+    text = str(value)
+    if -_MAX_SAFE_INTEGER <= value <= _MAX_SAFE_INTEGER:
+        return text
+    try:
+        as_double = _number(float(value))
+    except OverflowError:
+        as_double = "beyond the range of a double"
+    if as_double == text:
+        return text
+    raise MalformedInputError(
+        f"integer {text} is not an IEEE-754 double and would be rounded to {as_double} "
+        "(RFC 8785 §3.2.2.3); integers beyond ±(2**53 - 1) should travel as strings"
+    )
 
 
 def _shortest_digits(value: float) -> tuple[str, int]:

@@ -107,16 +107,20 @@ class Node:
             max_wait_ms=max_wait_ms,
         )
         engine = open_engine(config.database_url)
-        migrate(engine)
-        with engine.begin() as conn:
-            existing = repo.get_setting(conn, "node_public_key")
-            if existing is not None and existing != node_key.public_key.kid:
-                raise InputError(
-                    "that database already belongs to another node; give this node its own "
-                    "database (--database-url)"
-                )
-            repo.put_setting(conn, "node_public_key", node_key.public_key.kid)
-            repo.put_setting(conn, "platform", config.platform)
+        try:
+            migrate(engine)
+            with engine.begin() as conn:
+                existing = repo.get_setting(conn, "node_public_key")
+                if existing is not None and existing != node_key.public_key.kid:
+                    raise InputError(
+                        "that database already belongs to another node; give this node its "
+                        "own database (--database-url)"
+                    )
+                repo.put_setting(conn, "node_public_key", node_key.public_key.kid)
+                repo.put_setting(conn, "platform", config.platform)
+        except BaseException:
+            engine.dispose()
+            raise
         return cls(home, config, node_key, node_home.load_master_key(home), engine, clock)
 
     @classmethod

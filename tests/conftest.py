@@ -14,10 +14,7 @@ from corridor.services.node import Node
 from corridor.storage.scratch import scratch_schema
 
 PG_ENV = "CORRIDOR_TEST_DATABASE_URL"
-PG_SKIP = (
-    f"PostgreSQL tests need {PG_ENV}, e.g. "
-    f"{PG_ENV}=postgresql://postgres@127.0.0.1:5432/test"
-)
+PG_SKIP = f"PostgreSQL tests need {PG_ENV}, e.g. {PG_ENV}=postgresql://postgres@127.0.0.1:5432/test"
 
 
 class TickingClock:

@@ -73,11 +73,17 @@ def test_full_journey_and_replay(node: Node, demo_parties: Seed, td: dict[str, A
     ("mutate", "error"),
     [
         (lambda td: td.update(transportDocumentTypeCode="SWB"), DocumentRuleError),
-        (lambda td: td["utilizedTransportEquipments"][0]["equipment"].update(
-            equipmentReference="WLMU4582012"), DocumentRuleError),
+        (
+            lambda td: td["utilizedTransportEquipments"][0]["equipment"].update(
+                equipmentReference="WLMU4582012"
+            ),
+            DocumentRuleError,
+        ),
         (lambda td: td.pop("transportDocumentReference"), DocumentRuleError),
-        (lambda td: td["documentParties"]["endorsee"].update(partyName="Nobody Ltd"),
-         DocumentRuleError),
+        (
+            lambda td: td["documentParties"]["endorsee"].update(partyName="Nobody Ltd"),
+            DocumentRuleError,
+        ),
     ],
 )
 def test_bad_documents_change_nothing(
@@ -109,8 +115,15 @@ def test_refusals_change_nothing(node: Node, demo_parties: Seed, td: dict[str, A
     assert audit(node).ok
 
 
-def self_signed(node: Node, ref: str, key: PrivateKey, actor: str, code: ActionCode,
-                to: str | None, **changes: Any) -> str:
+def self_signed(
+    node: Node,
+    ref: str,
+    key: PrivateKey,
+    actor: str,
+    code: ActionCode,
+    to: str | None,
+    **changes: Any,
+) -> str:
     current = node.record(ref)
     fields: dict[str, Any] = {
         "action_code": code,
@@ -131,8 +144,9 @@ def self_signed(node: Node, ref: str, key: PrivateKey, actor: str, code: ActionC
 def test_self_custodied_entries(node: Node, demo_parties: Seed, td: dict[str, Any]) -> None:
     ids, ref = issued(node, demo_parties, td)
     key = PrivateKey.generate()
-    trader = node.add_party("Own Keys Trading Ltd", frozenset({Role.TRADER}),
-                            public_key=key.public_key).party_id
+    trader = node.add_party(
+        "Own Keys Trading Ltd", frozenset({Role.TRADER}), public_key=key.public_key
+    ).party_id
     node.act(ref, ActionCode.TRANSFER, actor=ids["exporter"], recipient=trader)
     with pytest.raises(Exception, match="holds its own keys"):
         node.act(ref, ActionCode.SIGN, actor=trader)

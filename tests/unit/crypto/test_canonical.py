@@ -37,7 +37,9 @@ leaves = st.one_of(st.none(), st.booleans(), safe_ints, finite_floats, strings)
 def documents(leaf: st.SearchStrategy[Any], key: st.SearchStrategy[str]) -> st.SearchStrategy[Any]:
     return st.recursive(
         leaf,
-        lambda children: st.lists(children, max_size=5) | st.dictionaries(key, children, max_size=5),
+        lambda children: (
+            st.lists(children, max_size=5) | st.dictionaries(key, children, max_size=5)
+        ),
         max_leaves=40,
     )
 
@@ -269,7 +271,9 @@ def test_parse_json_refuses_bad_encodings() -> None:
 
 
 def test_parse_json_accepts_what_it_should() -> None:
-    assert parse_json('{"\\ud83d\\ude00": "\\\\ud800", "a": {"a": 1}, "b": [{"a": 1}, {"a": 2}]}') == {
+    assert parse_json(
+        '{"\\ud83d\\ude00": "\\\\ud800", "a": {"a": 1}, "b": [{"a": 1}, {"a": 2}]}'
+    ) == {
         "\U0001f600": "\\ud800",
         "a": {"a": 1},
         "b": [{"a": 1}, {"a": 2}],

@@ -30,8 +30,17 @@ PARTIES = (CARRIER, SHIPPER, BANK, BUYER, STRANGER)
 
 
 def states() -> list[TitleRecord]:
-    base = TitleRecord("REF1", "0" * 64, CARRIER, BillKind.STRAIGHT, Status.ISSUED, SHIPPER,
-                       consignee=BUYER, endorsee=None, may_endorse=False)
+    base = TitleRecord(
+        "REF1",
+        "0" * 64,
+        CARRIER,
+        BillKind.STRAIGHT,
+        Status.ISSUED,
+        SHIPPER,
+        consignee=BUYER,
+        endorsee=None,
+        may_endorse=False,
+    )
     out = []
     for possessor, status in itertools.product(PARTIES, Status):
         pending = status is Status.SURRENDER_PENDING
@@ -44,22 +53,27 @@ def states() -> list[TitleRecord]:
         ):
             for code in (
                 (ActionCode.SURRENDER_FOR_DELIVERY, ActionCode.SURRENDER_FOR_AMENDMENT)
-                if pending else (None,)
+                if pending
+                else (None,)
             ):
-                out.append(replace(
-                    base, kind=kind, status=status,
-                    possessor=CARRIER if pending else possessor,
-                    consignee=BUYER if kind is BillKind.STRAIGHT else None,
-                    endorsee=endorsee, may_endorse=may,
-                    pending_surrenderer=possessor if pending else None, pending_code=code,
-                ))
+                out.append(
+                    replace(
+                        base,
+                        kind=kind,
+                        status=status,
+                        possessor=CARRIER if pending else possessor,
+                        consignee=BUYER if kind is BillKind.STRAIGHT else None,
+                        endorsee=endorsee,
+                        may_endorse=may,
+                        pending_surrenderer=possessor if pending else None,
+                        pending_code=code,
+                    )
+                )
     return out
 
 
 def holder(r: TitleRecord) -> str | None:
-    return {BillKind.STRAIGHT: r.consignee, BillKind.TO_ORDER: r.endorsee}.get(
-        r.kind, r.possessor
-    )
+    return {BillKind.STRAIGHT: r.consignee, BillKind.TO_ORDER: r.endorsee}.get(r.kind, r.possessor)
 
 
 def may_endorse(r: TitleRecord, actor: str) -> bool:
@@ -83,7 +97,8 @@ def oracle(r: TitleRecord, a: Action) -> bool:
         ActionCode.TRANSFER: to is not None,
         ActionCode.ENDORSE: to is not None and may_endorse(r, a.actor),
         ActionCode.ENDORSE_TO_ORDER: to is not None and may_endorse(r, a.actor),
-        ActionCode.BLANK_ENDORSE: to is None and r.kind is BillKind.TO_ORDER
+        ActionCode.BLANK_ENDORSE: to is None
+        and r.kind is BillKind.TO_ORDER
         and may_endorse(r, a.actor),
         ActionCode.SIGN: to is None,
         ActionCode.SURRENDER_FOR_DELIVERY: to == r.carrier and holder(r) == a.actor,
@@ -102,19 +117,29 @@ def expected_after(r: TitleRecord, a: Action) -> TitleRecord:
     if c is ActionCode.TRANSFER:
         return replace(nxt, possessor=to)
     if c in (ActionCode.ENDORSE, ActionCode.ENDORSE_TO_ORDER):
-        return replace(nxt, kind=BillKind.TO_ORDER, endorsee=to,
-                       may_endorse=c is ActionCode.ENDORSE_TO_ORDER)
+        return replace(
+            nxt, kind=BillKind.TO_ORDER, endorsee=to, may_endorse=c is ActionCode.ENDORSE_TO_ORDER
+        )
     if c is ActionCode.BLANK_ENDORSE:
         return replace(nxt, kind=BillKind.BLANK_ENDORSED, endorsee=None, may_endorse=False)
     if c in (ActionCode.SURRENDER_FOR_DELIVERY, ActionCode.SURRENDER_FOR_AMENDMENT):
-        return replace(nxt, status=Status.SURRENDER_PENDING, possessor=r.carrier,
-                       pending_surrenderer=a.actor, pending_code=c)
+        return replace(
+            nxt,
+            status=Status.SURRENDER_PENDING,
+            possessor=r.carrier,
+            pending_surrenderer=a.actor,
+            pending_code=c,
+        )
     if c is ActionCode.SREJ:
-        return replace(nxt, status=Status.ISSUED, possessor=to, pending_surrenderer=None,
-                       pending_code=None)
+        return replace(
+            nxt, status=Status.ISSUED, possessor=to, pending_surrenderer=None, pending_code=None
+        )
     if c is ActionCode.SACC:
-        done = (Status.SURRENDERED if r.pending_code is ActionCode.SURRENDER_FOR_DELIVERY
-                else Status.SURRENDERED_FOR_AMENDMENT)
+        done = (
+            Status.SURRENDERED
+            if r.pending_code is ActionCode.SURRENDER_FOR_DELIVERY
+            else Status.SURRENDERED_FOR_AMENDMENT
+        )
         return replace(nxt, status=done, pending_surrenderer=None, pending_code=None)
     if c is ActionCode.VOID:
         return replace(nxt, status=Status.VOID)
@@ -122,10 +147,7 @@ def expected_after(r: TitleRecord, a: Action) -> TitleRecord:
 
 
 ALL_ACTIONS = [
-    Action(code, actor, to)
-    for code in ActionCode
-    for actor in PARTIES
-    for to in (None, *PARTIES)
+    Action(code, actor, to) for code in ActionCode for actor in PARTIES for to in (None, *PARTIES)
 ]
 
 
@@ -145,8 +167,12 @@ def test_every_transition_matches_the_table() -> None:
 
 
 def test_refusals_name_the_controller() -> None:
-    record = issue("R", "0" * 64, Action(ActionCode.ISSUE, CARRIER, SHIPPER),
-                   IssueTerms(BillKind.TO_ORDER, endorsee=SHIPPER))
+    record = issue(
+        "R",
+        "0" * 64,
+        Action(ActionCode.ISSUE, CARRIER, SHIPPER),
+        IssueTerms(BillKind.TO_ORDER, endorsee=SHIPPER),
+    )
     with pytest.raises(NotControllerError, match="its controller is shipper"):
         apply(record, Action(ActionCode.TRANSFER, BANK, BUYER))
 
@@ -190,8 +216,12 @@ def test_issue_needs_issue_code_and_recipient() -> None:
 
 
 def test_exported_is_inert() -> None:
-    record = issue("R", "0" * 64, Action(ActionCode.ISSUE, CARRIER, SHIPPER),
-                   IssueTerms(BillKind.BLANK_ENDORSED))
+    record = issue(
+        "R",
+        "0" * 64,
+        Action(ActionCode.ISSUE, CARRIER, SHIPPER),
+        IssueTerms(BillKind.BLANK_ENDORSED),
+    )
     exported = mark_exported(record)
     assert exported.status is Status.EXPORTED
     assert exported.controller is None

@@ -35,7 +35,9 @@ class TitleMachine(RuleBasedStateMachine):
         self.dir = Path(tempfile.mkdtemp(prefix="corridor-hyp-"))
         self.node = Node.create(self.dir / "n", database_url=f"sqlite:///{self.dir / 'c.db'}")
         roles = [frozenset({Role.CARRIER})] + [frozenset({Role.TRADER})] * 4
-        self.ids = [self.node.add_party(n, r).party_id for n, r in zip(PARTY_NAMES, roles)]
+        self.ids = [
+            self.node.add_party(n, r).party_id for n, r in zip(PARTY_NAMES, roles, strict=True)
+        ]
         self.refs: list[str] = []
         self.size, self.root = 0, b""
         self.tree_root()

@@ -32,7 +32,7 @@ from corridor.storage.scratch import scratch_schema
 @dataclass(frozen=True)
 class LedgerBenchConfig:
     actions: int = 4000
-    clients: int = 32
+    clients: int = 16
     documents: int = 64
     baseline_rows: int = 500
     max_batch: int = 256

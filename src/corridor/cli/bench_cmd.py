@@ -19,7 +19,7 @@ app = typer.Typer(no_args_is_help=True)
 def ledger(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
     actions: Annotated[int, typer.Option(help="Signed actions per database.")] = 4000,
-    clients: Annotated[int, typer.Option(help="Concurrent clients.")] = 32,
+    clients: Annotated[int, typer.Option(help="Concurrent clients.")] = 16,
     postgres_url: Annotated[
         str | None,
         typer.Option(

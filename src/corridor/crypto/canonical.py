@@ -18,7 +18,7 @@ The form is the JSON Canonicalization Scheme, RFC 8785 (JCS):
 
 There are two writers. The exact writer below implements the rules directly. The fast writer is
 ``orjson`` with sorted keys, and it is used only when a cheap pre-scan proves the value lies in a
-domain where the two produce the same bytes:
+domain where the two produce the same bytes (by construction, and for floats by measurement):
 
 * integers within the safe range;
 * floats only if not integral and 1e-4 <= |x| < 1e15. There orjson and JCS both write the
@@ -93,7 +93,7 @@ def sha256_hex(data: bytes) -> str:
 
 
 def _in_fast_domain(value: Any) -> bool:
-    """True if orjson's sorted output is provably identical to the JCS bytes of ``value``."""
+    """True if orjson's sorted output equals the JCS bytes of ``value`` (see the module doc)."""
     stack = [value]
     while stack:
         item = stack.pop()
@@ -130,7 +130,12 @@ def _key_sorts_alike(key: str) -> bool:
 def _exact_canonical_bytes(value: Any) -> bytes:
     """RFC 8785 bytes written by the rules alone (private; the tests compare both writers)."""
     parts: list[str] = []
-    _write(value, parts)
+    try:
+        _write(value, parts)
+    except RecursionError:
+        raise MalformedInputError(
+            "cannot canonicalise: the JSON value is nested too deeply"
+        ) from None
     text = "".join(parts)
     try:
         return text.encode("utf-8")

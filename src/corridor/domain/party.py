@@ -203,7 +203,7 @@ class IdentifyingCode:
 
     @classmethod
     def parse(cls, text: str) -> IdentifyingCode:
-        """Parse ``SCHEME:VALUE`` (e.g. ``LEI:5299000CQBANKDEMO0144``)."""
+        """Parse ``SCHEME:VALUE`` (e.g. ``LEI:529900CQBANKDEMO0183``)."""
         scheme, separator, value = text.partition(":")
         if not separator:
             allowed = ", ".join(s.value for s in CodeScheme)

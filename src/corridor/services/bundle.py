@@ -30,7 +30,7 @@ from corridor.ledger.checkpoint import Checkpoint, sign_checkpoint
 from corridor.ledger.merkle import MerkleTree
 from corridor.services.node import Node
 from corridor.storage import repository as repo
-from corridor.storage.engine import lock_log_head
+from corridor.storage.engine import lock_log_head, writing
 
 BUNDLE_FORMAT = "corridor-bundle/1"
 KEY_ATTESTATION_TYPE = "corridor-key+jws"
@@ -44,7 +44,7 @@ def attest(node_key: PrivateKey, typ: str, statement: dict[str, Any]) -> str:
 def build_bundle(node: Node, reference: str) -> dict[str, Any]:
     """Everything needed to check ``reference`` offline, as of a freshly signed checkpoint."""
     document = parse_json(node.document(reference))
-    with node.engine.begin() as conn:
+    with writing(node.engine) as conn:
         size, root = lock_log_head(conn)
         record = repo.get_title(conn, reference)
         if record is None:

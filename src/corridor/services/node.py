@@ -40,7 +40,7 @@ from corridor.services.writer import (
     SignedRequest,
 )
 from corridor.storage import repository as repo
-from corridor.storage.engine import open_engine
+from corridor.storage.engine import open_engine, writing
 from corridor.storage.migrations import migrate
 from corridor.storage.repository import EntryRow, RegisterRow
 
@@ -76,6 +76,7 @@ class Node:
         self.clock = clock
         self._kek = kek
         self._keys = parties.CustodialKeys(kek)
+        self._resolved: dict[str, str] = {}
         self.writer = LogWriter(engine, config.platform, self._keys.signing_key)
         self._committer: GroupCommitter[Request, Receipt] = GroupCommitter(
             self.writer.commit_batch,
@@ -109,7 +110,7 @@ class Node:
         engine = open_engine(config.database_url)
         try:
             migrate(engine)
-            with engine.begin() as conn:
+            with writing(engine) as conn:
                 existing = repo.get_setting(conn, "node_public_key")
                 if existing is not None and existing != node_key.public_key.kid:
                     raise InputError(
@@ -154,7 +155,7 @@ class Node:
         codes: Sequence[IdentifyingCode] = (),
         public_key: PublicKey | None = None,
     ) -> Party:
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             return parties.register_party(
                 conn,
                 name=name,
@@ -165,6 +166,14 @@ class Node:
                 public_key=public_key,
                 now=self.clock(),
             )
+
+    def _party_id(self, id_or_name: str) -> str:
+        """Parties are never removed or renamed, so a resolved id can be remembered."""
+        known = self._resolved.get(id_or_name)
+        if known is None:
+            known = self.party(id_or_name).party_id
+            self._resolved[id_or_name] = known
+        return known
 
     def party(self, id_or_name: str) -> Party:
         with self.engine.connect() as conn:
@@ -214,9 +223,8 @@ class Node:
         """Take one action on an eBL as ``actor`` (signed with the actor's custodial key)."""
         if code is ActionCode.ISSUE:
             raise TransitionError("use issue() to issue a document")
-        with self.engine.connect() as conn:
-            actor_id = parties.resolve(conn, actor).party_id
-            recipient_id = None if recipient is None else parties.resolve(conn, recipient).party_id
+        actor_id = self._party_id(actor)
+        recipient_id = None if recipient is None else self._party_id(recipient)
         request = ActionRequest(
             reference, Action(code, actor_id, recipient_id), self.clock(), reason_code, comments
         )
@@ -274,7 +282,7 @@ class Node:
 
     def checkpoint(self) -> tuple[Checkpoint, str]:
         """Sign the current log head as a C2SP checkpoint and keep it."""
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             size, root = repo.read_log_head(conn)
             checkpoint = Checkpoint(self.config.origin, size, root)
             note = sign_checkpoint(checkpoint, self.note_signer)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from corridor.crypto.canonical import canonical_bytes, sha256_hex
 from corridor.crypto.jws import sign_compact
@@ -34,7 +34,7 @@ from corridor.errors import ConflictError, CorridorError, NotFoundError, Transit
 from corridor.ledger.merkle import MerkleTree, leaf_hash
 from corridor.services.chain import check_next_entry
 from corridor.storage import repository as repo
-from corridor.storage.engine import lock_log_head
+from corridor.storage.engine import lock_log_head, writing
 from corridor.storage.repository import EntryRow, RegisterRow
 
 
@@ -93,18 +93,29 @@ class LogWriter:
         self._signing_key = signing_key
         self.tree = MerkleTree()
         self._tree_valid = False
+        # Records as this writer last committed them; valid only while no other process has
+        # appended to the log since (checked against the locked log head on every batch).
+        self._cache: dict[str, RegisterRow] = {}
+        self._cache_size = -1
 
     def commit_batch(self, requests: Sequence[Request]) -> list[Receipt | BaseException]:
         try:
-            with self._engine.begin() as conn:
+            with writing(self._engine) as conn:
                 size, _root = lock_log_head(conn)
                 self._sync_tree(conn, size)
-                outcomes = [self._one(conn, request) for request in requests]
+                if size != self._cache_size:
+                    self._cache = {}  # another process appended: what we remember may be stale
+                batch = _Batch(conn, self._cache)
+                outcomes = [self._one(batch, request) for request in requests]
+                batch.flush()
                 if self.tree.size != size:
                     repo.set_log_head(conn, self.tree.size, self.tree.root())
         except BaseException:
             self._tree_valid = False
+            self._cache, self._cache_size = {}, -1
             raise
+        self._cache.update(batch.staged)
+        self._cache_size = self.tree.size
         return outcomes
 
     def _sync_tree(self, conn: Any, size: int) -> None:
@@ -114,17 +125,18 @@ class LogWriter:
         elif self.tree.size < size:
             self.tree.extend(repo.leaf_hashes_from(conn, self.tree.size))
 
-    def _one(self, conn: Any, request: Request) -> Receipt | BaseException:
+    def _one(self, batch: _Batch, request: Request) -> Receipt | BaseException:
         try:
             if isinstance(request, IssueRequest):
-                return self._issue(conn, request)
+                return self._issue(batch, request)
             if isinstance(request, ActionRequest):
-                return self._act(conn, request)
-            return self._signed(conn, request)
+                return self._act(batch, request)
+            return self._signed(batch, request)
         except CorridorError as refusal:
             return refusal
 
-    def _issue(self, conn: Any, request: IssueRequest) -> Receipt:
+    def _issue(self, batch: _Batch, request: IssueRequest) -> Receipt:
+        conn = batch.conn
         ref = request.document_reference
         if repo.get_document(conn, ref) is not None:
             raise TransitionError(f"a document with reference {ref} is already issued")
@@ -148,10 +160,10 @@ class LogWriter:
         repo.insert_document(
             conn, ref, request.document_checksum, request.canonical_document, request.at
         )
-        return self._record(conn, payload, kid, jws, record, None, request.at)
+        return self._record(batch, payload, kid, jws, record, None, request.at)
 
-    def _act(self, conn: Any, request: ActionRequest) -> Receipt:
-        current = self._current(conn, request.document_reference)
+    def _act(self, batch: _Batch, request: ActionRequest) -> Receipt:
+        current = batch.current(request.document_reference)
         record = title.apply(current.record, request.action)
         payload = EntryPayload(
             action_code=request.action.code,
@@ -166,26 +178,20 @@ class LogWriter:
             reason_code=request.reason_code,
             comments=request.comments,
         )
-        kid, jws = self._sign(conn, payload)
-        return self._record(conn, payload, kid, jws, record, current, request.at)
+        kid, jws = self._sign(batch.conn, payload)
+        return self._record(batch, payload, kid, jws, record, current, request.at)
 
-    def _signed(self, conn: Any, request: SignedRequest) -> Receipt:
+    def _signed(self, batch: _Batch, request: SignedRequest) -> Receipt:
         payload = request.payload
         if payload.action_code is ActionCode.ISSUE:
             raise TransitionError(
                 "issue documents with 'corridor ebl issue', not as a signed entry"
             )
-        current = self._current(conn, payload.document_reference)
+        current = batch.current(payload.document_reference)
         check_next_entry(current, payload)
         record = title.apply(current.record, payload.action)
         at = datetime.fromisoformat(payload.action_date_time)
-        return self._record(conn, payload, request.kid, request.jws, record, current, at)
-
-    def _current(self, conn: Any, reference: str) -> RegisterRow:
-        current = repo.get_title(conn, reference, for_update=True)
-        if current is None:
-            raise NotFoundError(f"no eBL with reference {reference} on this node")
-        return current
+        return self._record(batch, payload, request.kid, request.jws, record, current, at)
 
     def _sign(self, conn: Any, payload: EntryPayload) -> tuple[str, str]:
         kid, key = self._signing_key(conn, payload.actor)
@@ -194,7 +200,7 @@ class LogWriter:
 
     def _record(
         self,
-        conn: Any,
+        batch: _Batch,
         payload: EntryPayload,
         kid: str,
         jws: str,
@@ -202,31 +208,26 @@ class LogWriter:
         previous: RegisterRow | None,
         at: datetime,
     ) -> Receipt:
-        entry_hash = sha256_hex(jws.encode("ascii"))
-        leaf = leaf_hash(jws.encode("ascii"))
+        data = jws.encode("ascii")
+        entry_hash = sha256_hex(data)
+        leaf = leaf_hash(data)
         index = self.tree.size
-        row = RegisterRow(record, entry_hash)
-        if previous is None:
-            repo.insert_title(conn, row)
-        elif not repo.update_title(conn, row, previous.record.version):
-            raise ConflictError(f"{record.document_reference} changed under this action; retry")
-        repo.insert_entries(
-            conn,
-            [
-                EntryRow(
-                    leaf_index=index,
-                    document_reference=payload.document_reference,
-                    sequence=payload.sequence,
-                    action_code=str(payload.action_code),
-                    actor=payload.actor,
-                    recipient=payload.recipient,
-                    kid=kid,
-                    jws=jws,
-                    entry_hash=entry_hash,
-                    leaf_hash=leaf,
-                    created_at=at,
-                )
-            ],
+        batch.stage(
+            RegisterRow(record, entry_hash),
+            None if previous is None else previous.record.version,
+            EntryRow(
+                leaf_index=index,
+                document_reference=payload.document_reference,
+                sequence=payload.sequence,
+                action_code=str(payload.action_code),
+                actor=payload.actor,
+                recipient=payload.recipient,
+                kid=kid,
+                jws=jws,
+                entry_hash=entry_hash,
+                leaf_hash=leaf,
+                created_at=at,
+            ),
         )
         self.tree.append(leaf)
         return Receipt(
@@ -237,3 +238,47 @@ class LogWriter:
             entry_hash,
             record,
         )
+
+
+class _Batch:
+    """The writes of one batch, staged in memory and flushed together before commit.
+
+    Records changed earlier in the batch are read from the staged state, so two actions on one
+    document in one batch see each other; each record is written once, with the version it had
+    when the batch first read it as the optimistic check.
+    """
+
+    def __init__(self, conn: Connection, committed: dict[str, RegisterRow]) -> None:
+        self.conn = conn
+        self._committed = committed
+        self.staged: dict[str, RegisterRow] = {}
+        self._read_version: dict[str, int | None] = {}
+        self._entries: list[EntryRow] = []
+
+    def current(self, reference: str) -> RegisterRow:
+        known = self.staged.get(reference) or self._committed.get(reference)
+        if known is not None:
+            return known
+        current = repo.get_title(self.conn, reference, for_update=True)
+        if current is None:
+            raise NotFoundError(f"no eBL with reference {reference} on this node")
+        return current
+
+    def stage(self, row: RegisterRow, previous_version: int | None, entry: EntryRow) -> None:
+        ref = row.record.document_reference
+        if ref not in self._read_version:
+            self._read_version[ref] = previous_version
+        self.staged[ref] = row
+        self._entries.append(entry)
+
+    def flush(self) -> None:
+        updates = []
+        for ref, row in self.staged.items():
+            expected = self._read_version[ref]
+            if expected is None:
+                repo.insert_title(self.conn, row)
+            else:
+                updates.append((row, expected))
+        if not repo.update_titles(self.conn, updates):
+            raise ConflictError("a record changed under this batch; retry")
+        repo.insert_entries(self.conn, self._entries)

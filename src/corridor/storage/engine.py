@@ -1,13 +1,16 @@
 """Opening the database: SQLite (the embedded default) or PostgreSQL via psycopg 3.
 
 SQLite runs in WAL mode with ``synchronous=FULL``, so a committed transaction has been fsynced
-before ``commit()`` returns, and every transaction starts with ``BEGIN IMMEDIATE`` so that two
-writers queue for the write lock instead of failing late. PostgreSQL serialises writers with
+before ``commit()`` returns, and every writing transaction (``writing``) starts with
+``BEGIN IMMEDIATE`` so that two writers queue for the write lock instead of failing late;
+readers use a plain
+``BEGIN`` and never block the writer. PostgreSQL serialises writers with
 ``SELECT ... FOR UPDATE`` on the log head row (see ``lock_log_head``).
 """
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, select
@@ -18,6 +21,7 @@ from corridor.errors import NodeError
 from corridor.storage.tables import log_head
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+_WRITE_OPTION = "corridor_write"
 
 
 def normalise_url(url: str) -> str:
@@ -59,7 +63,15 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Writers queue for the write lock up front; readers must not take it (WAL lets them
+        # read while one writer writes).
+        writes = connection.get_execution_options().get(_WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
+
+def writing(engine: Engine) -> AbstractContextManager[Connection]:
+    """A transaction that will write: ``BEGIN IMMEDIATE`` on SQLite, a plain one elsewhere."""
+    return engine.execution_options(**{_WRITE_OPTION: True}).begin()
 
 
 def lock_log_head(conn: Connection) -> tuple[int, bytes]:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, Engine, insert, inspect, select, text
 
 from corridor.storage import tables
+from corridor.storage.engine import writing
 
 Migration = tuple[int, str, Callable[[Connection], None]]
 _ADVISORY_LOCK_KEY = 0x636F7272  # "corr"
@@ -40,7 +41,7 @@ def current_version(conn: Connection) -> int:
 def migrate(engine: Engine) -> int:
     """Bring the schema to ``LATEST_VERSION``; return how many steps were applied."""
     applied = 0
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _ADVISORY_LOCK_KEY})
         version = current_version(conn)

@@ -11,7 +11,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Row,
+    Select,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from corridor.domain.party import CodeScheme, IdentifyingCode, Party, Role
 from corridor.domain.title import ActionCode, BillKind, Status, TitleRecord
@@ -216,11 +227,14 @@ def _register_query() -> Select[Any]:
     )
 
 
+_GET_TITLE = _register_query().where(tables.title_records.c.reference == bindparam("ref"))
+_GET_TITLE_FOR_UPDATE = _GET_TITLE.with_for_update(of=tables.title_records)
+
+
 def get_title(conn: Connection, reference: str, *, for_update: bool = False) -> RegisterRow | None:
-    query = _register_query().where(tables.title_records.c.reference == reference)
-    if for_update and conn.dialect.name == "postgresql":
-        query = query.with_for_update(of=tables.title_records)
-    row = conn.execute(query).first()
+    locking = for_update and conn.dialect.name == "postgresql"
+    query = _GET_TITLE_FOR_UPDATE if locking else _GET_TITLE
+    row = conn.execute(query, {"ref": reference}).first()
     return None if row is None else _record_from_row(row)
 
 
@@ -263,17 +277,52 @@ def insert_title(conn: Connection, row: RegisterRow) -> None:
     )
 
 
-def update_title(conn: Connection, row: RegisterRow, expected_version: int) -> bool:
-    """Write the new record if nobody else moved it first (optimistic version check)."""
-    result = conn.execute(
-        update(tables.title_records)
-        .where(
-            tables.title_records.c.reference == row.record.document_reference,
-            tables.title_records.c.version == expected_version,
-        )
-        .values(**_record_values(row))
+_TITLE_COLUMNS = (
+    "carrier",
+    "kind",
+    "status",
+    "possessor",
+    "consignee",
+    "endorsee",
+    "may_endorse",
+    "pending_surrenderer",
+    "pending_code",
+    "version",
+    "last_entry_hash",
+)
+_UPDATE_TITLE = (
+    update(tables.title_records)
+    .where(
+        tables.title_records.c.reference == bindparam("b_reference"),
+        tables.title_records.c.version == bindparam("b_expected_version"),
     )
-    return result.rowcount == 1
+    .values({name: bindparam(f"b_{name}") for name in _TITLE_COLUMNS})
+)
+
+
+def update_titles(conn: Connection, rows: Sequence[tuple[RegisterRow, int]]) -> bool:
+    """Write new records if nobody else moved them first (optimistic version check).
+
+    Returns False if the database reports that fewer rows matched than were given.
+    """
+    if not rows:
+        return True
+    params = [
+        {
+            "b_reference": row.record.document_reference,
+            "b_expected_version": expected,
+            **{f"b_{k}": v for k, v in _record_values(row).items()},
+        }
+        for row, expected in rows
+    ]
+    result = conn.execute(_UPDATE_TITLE, params)
+    if conn.dialect.supports_sane_multi_rowcount or len(rows) == 1:
+        return result.rowcount == len(rows)
+    return True
+
+
+def update_title(conn: Connection, row: RegisterRow, expected_version: int) -> bool:
+    return update_titles(conn, [(row, expected_version)])
 
 
 # The log -----------------------------------------------------------------------------------

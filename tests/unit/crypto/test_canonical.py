@@ -220,6 +220,14 @@ def test_non_json_values_are_refused(value: Any) -> None:
         canonical_bytes(value)
 
 
+def test_deep_nesting_is_refused_not_crashed() -> None:
+    deep: list[Any] = []
+    for _ in range(100_000):
+        deep = [deep]
+    with pytest.raises(MalformedInputError, match="nested too deeply"):
+        canonical_bytes(deep)
+
+
 def test_literals_and_negative_zero() -> None:
     assert canonical_bytes([None, True, False, -0.0, 0, 1.0]) == b"[null,true,false,0,0,1]"
 
@@ -258,7 +266,7 @@ def test_parse_json_refuses_with_position(text: str, position: str, reason: str)
 
 
 def test_parse_json_refuses_bad_encodings() -> None:
-    with pytest.raises(MalformedInputError, match="line 2 column 3 .*not UTF-8"):
+    with pytest.raises(MalformedInputError, match=r"line 2 column 3 .*not UTF-8"):
         parse_json(b'[1,\n "\xff"]')
     with pytest.raises(MalformedInputError, match="byte order mark"):
         parse_json(b"\xef\xbb\xbf[]")

@@ -147,7 +147,7 @@ def test_rsa(rsa2048: rsa.RSAPrivateKey, alg: str) -> None:
 
 def test_rs256_and_ps256_are_not_interchangeable(rsa2048: rsa.RSAPrivateKey) -> None:
     token = rsa_token(rsa2048, b"x", "PS256")
-    head, payload, signature = token.split(".")
+    _head, payload, signature = token.split(".")
     relabelled = f"{b64json({'alg': 'RS256', 'kid': 'peer-1'})}.{payload}.{signature}"
     with pytest.raises(VerificationError, match="does not verify"):
         verify_compact(relabelled, rsa2048.public_key())

@@ -278,7 +278,11 @@ CASES: dict[str, Case] = {
         "controller",
         "does not control",
     ),
-    "proofs-for-another-tree": (proofs_for_another_tree, "inclusion-proof", "leads to another tree"),
+    "proofs-for-another-tree": (
+        proofs_for_another_tree,
+        "inclusion-proof",
+        "leads to another tree",
+    ),
     "checkpoint-other-key": (checkpoint_by_another_key, "checkpoint-signature", "trusted key"),
     "checkpoint-body-changed": (checkpoint_body_changed, "checkpoint-signature", "does not verify"),
     "pinned-other-node": (pinned_to_another_node, "node-key", "not from the node key you trust"),

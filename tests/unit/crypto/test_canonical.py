@@ -19,7 +19,7 @@ from corridor.crypto.canonical import canonical_bytes, checksum, parse_json, sha
 from corridor.errors import MalformedInputError
 
 VECTORS = Path(__file__).parents[2] / "vectors" / "rfc8785"
-DCSA_EXAMPLES = Path("/work/shared/standards/dcsa/examples")
+DCSA_EXAMPLES = Path(__file__).parents[2] / "vectors" / "dcsa" / "examples"
 MAX_SAFE = 2**53 - 1
 
 SPECIAL_KEYS = ["\u20ac", "\U0001f600", "\ufb33", "\r", "1", "\u0080", "\u00f6", "\ue000", "\uffff"]

@@ -341,5 +341,5 @@ def test_untampered_bundle_verifies(journey: Journey) -> None:
         assert result.exit_code == 0, result.output
         assert result.stderr == ""
         assert result.stdout.startswith(f"valid: {journey.ref}, 5 signed entries")
-        assert f"status ISSUED, controller {journey.ids['sg_bank']}; " in result.stdout
+        assert "status ISSUED, controller Straits Merchant Bank Singapore; " in result.stdout
         assert "checkpoint size 5 " in result.stdout

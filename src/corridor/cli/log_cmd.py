@@ -32,7 +32,12 @@ def audit(home: HomeOption = None) -> None:
         with node.engine.connect() as conn:
             total, _ = repo.read_log_head(conn)
         with Progress(
-            TextColumn("auditing"), BarColumn(), MofNCompleteColumn(), console=err, transient=True
+            TextColumn("auditing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=err,
+            transient=True,
+            disable=not err.is_terminal,
         ) as bar:
             task = bar.add_task("audit", total=total)
             report = run_audit(node, lambda n: bar.update(task, completed=n))

@@ -53,6 +53,8 @@ def build_bundle(node: Node, reference: str) -> dict[str, Any]:
         tree = MerkleTree(repo.leaf_hashes_from(conn, 0)[:size])
         keys = {row.kid: repo.get_key(conn, row.kid) for row in entries}
         signers = {kid: repo.get_party(conn, key.party_id) for kid, key in keys.items() if key}
+        named = {row.actor for row in entries} | {row.recipient for row in entries if row.recipient}
+        names = {pid: party.name for pid in named if (party := repo.get_party(conn, pid))}
         note = sign_checkpoint(Checkpoint(node.config.origin, size, root), node.note_signer)
         repo.save_checkpoint(conn, size, note, node.clock())
     key_attestations = []
@@ -75,6 +77,7 @@ def build_bundle(node: Node, reference: str) -> dict[str, Any]:
         "lastEntryHash": record.last_entry_hash,
         "status": str(record.record.status),
         "treeSize": size,
+        "partyNames": names,
     }
     return {
         "format": BUNDLE_FORMAT,

@@ -85,6 +85,8 @@ def _field(obj: Mapping[str, Any], key: str, kind: type, where: str) -> Any:
 
 def verify_bundle(bundle: Mapping[str, Any], trusted_node_key: str | None = None) -> VerifiedBundle:
     """Check everything a bundle claims, or raise ``VerificationError`` naming the failed check."""
+    if bundle.get("format") != BUNDLE_FORMAT:
+        raise _fail("bundle-format", f"not a {BUNDLE_FORMAT} bundle")
     node = _field(bundle, "node", dict, "bundle")
     verifier = _node_verifier(node, trusted_node_key)
     checkpoint = open_checkpoint(_field(bundle, "checkpoint", str, "bundle"), verifier)
@@ -96,7 +98,11 @@ def verify_bundle(bundle: Mapping[str, Any], trusted_node_key: str | None = None
     payloads = [_verified_entry(i, e, keys) for i, e in enumerate(raw_entries)]
     hashes = [sha256_hex(e["jws"].encode("ascii")) for e in raw_entries]
     _check_chain(payloads, hashes)
-    _check_head(_field(bundle, "documentHead", str, "bundle"), node_jwk_key, payloads, hashes)
+    if bundle.get("documentReference") != payloads[0].document_reference:
+        raise _fail("bundle-format", "documentReference is not the document the entries name")
+    head = _check_head(
+        _field(bundle, "documentHead", str, "bundle"), node_jwk_key, payloads, hashes
+    )
     document = _field(bundle, "transportDocument", dict, "bundle")
     doc_checksum = _check_document(document, payloads)
     record = _replay(payloads, keys)
@@ -108,7 +114,10 @@ def verify_bundle(bundle: Mapping[str, Any], trusted_node_key: str | None = None
         entries=len(payloads),
         checkpoint=checkpoint,
         node_key_hash=verifier.key_hash.hex(),
-        party_names={k.party_id: k.party_name for k in keys.values()},
+        party_names={
+            **{str(k): str(v) for k, v in dict(head.get("partyNames") or {}).items()},
+            **{k.party_id: k.party_name for k in keys.values()},
+        },
     )
 
 
@@ -204,7 +213,7 @@ def _check_chain(payloads: Sequence[EntryPayload], hashes: Sequence[str]) -> Non
 
 def _check_head(
     token: str, node_key: PublicKey, payloads: Sequence[EntryPayload], hashes: Sequence[str]
-) -> None:
+) -> dict[str, Any]:
     try:
         _, body = verify_compact(token, node_key)
         head = parse_json(body)
@@ -222,6 +231,10 @@ def _check_head(
             f"the node attests {count} entries but the bundle has {len(payloads)}: "
             "entries were removed",
         )
+    if not isinstance(head.get("partyNames", {}), dict):
+        raise _fail("completeness", "the document head's partyNames is not an object")
+    result: dict[str, Any] = head
+    return result
 
 
 def _check_document(document: Mapping[str, Any], payloads: Sequence[EntryPayload]) -> str:

@@ -171,3 +171,31 @@ def test_two_nodes_cannot_share_a_database(make_node: Callable[..., Node]) -> No
     make_node("first")
     with pytest.raises(Exception, match="another node"):
         make_node("second")
+
+
+@pytest.mark.parametrize(
+    ("tamper", "problem"),
+    [
+        ("UPDATE title_records SET possessor = 'someone-else'", "register differs"),
+        ("UPDATE entries SET jws = jws || 'A' WHERE sequence = 2", "leaf hash"),
+        ("DELETE FROM entries WHERE sequence = 2", "missing"),
+        ("UPDATE log_head SET size = size + 1", "log head claims"),
+    ],
+)
+def test_audit_finds_changes_behind_the_logs_back(
+    node: Node, demo_parties: Seed, td: dict[str, Any], tamper: str, problem: str
+) -> None:
+    from sqlalchemy import text
+
+    from corridor.storage.engine import writing
+
+    ids, ref = issued(node, demo_parties, td)
+    node.act(ref, ActionCode.TRANSFER, actor=ids["exporter"], recipient=ids["cq_bank"])
+    node.act(ref, ActionCode.TRANSFER, actor=ids["cq_bank"], recipient=ids["sg_bank"])
+    node.checkpoint()
+    assert audit(node).ok
+    with writing(node.engine) as conn:
+        conn.execute(text(tamper))
+    report = audit(node)
+    assert not report.ok
+    assert any(problem in p for p in report.problems), report.problems

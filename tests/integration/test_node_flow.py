@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from corridor.crypto.canonical import canonical_bytes
 from corridor.crypto.jws import sign_compact
@@ -26,6 +27,7 @@ from corridor.errors import (
 from corridor.services.audit import audit
 from corridor.services.node import Node
 from corridor.storage import repository as repo
+from corridor.storage.engine import writing
 
 Seed = Callable[[Node], dict[str, str]]
 
@@ -185,10 +187,6 @@ def test_two_nodes_cannot_share_a_database(make_node: Callable[..., Node]) -> No
 def test_audit_finds_changes_behind_the_logs_back(
     node: Node, demo_parties: Seed, td: dict[str, Any], tamper: str, problem: str
 ) -> None:
-    from sqlalchemy import text
-
-    from corridor.storage.engine import writing
-
     ids, ref = issued(node, demo_parties, td)
     node.act(ref, ActionCode.TRANSFER, actor=ids["exporter"], recipient=ids["cq_bank"])
     node.act(ref, ActionCode.TRANSFER, actor=ids["cq_bank"], recipient=ids["sg_bank"])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import Connection, Engine, create_engine, event, select
 from sqlalchemy.engine import make_url
@@ -22,6 +23,7 @@ from corridor.storage.tables import log_head
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 _WRITE_OPTION = "corridor_write"
+_WRITING_ENGINES: WeakKeyDictionary[Engine, Engine] = WeakKeyDictionary()
 
 
 def normalise_url(url: str) -> str:
@@ -71,14 +73,20 @@ def _configure_sqlite(engine: Engine) -> None:
 
 def writing(engine: Engine) -> AbstractContextManager[Connection]:
     """A transaction that will write: ``BEGIN IMMEDIATE`` on SQLite, a plain one elsewhere."""
-    return engine.execution_options(**{_WRITE_OPTION: True}).begin()
+    writer = _WRITING_ENGINES.get(engine)
+    if writer is None:
+        writer = engine.execution_options(**{_WRITE_OPTION: True})
+        _WRITING_ENGINES[engine] = writer
+    return writer.begin()
+
+
+_HEAD = select(log_head.c.size, log_head.c.root_hash).where(log_head.c.id == 1)
+_HEAD_FOR_UPDATE = _HEAD.with_for_update()
 
 
 def lock_log_head(conn: Connection) -> tuple[int, bytes]:
     """Lock the log head for this transaction and return (size, root hash)."""
-    query = select(log_head.c.size, log_head.c.root_hash).where(log_head.c.id == 1)
-    if conn.dialect.name == "postgresql":
-        query = query.with_for_update()
+    query = _HEAD_FOR_UPDATE if conn.dialect.name == "postgresql" else _HEAD
     row = conn.execute(query).one_or_none()
     if row is None:
         raise NodeError("the database has no log head; run 'corridor init' first")

@@ -328,11 +328,14 @@ def update_title(conn: Connection, row: RegisterRow, expected_version: int) -> b
 # The log -----------------------------------------------------------------------------------
 
 
+_INSERT_ENTRY = insert(tables.entries)
+
+
 def insert_entries(conn: Connection, rows: Sequence[EntryRow]) -> None:
     if not rows:
         return
     conn.execute(
-        insert(tables.entries),
+        _INSERT_ENTRY,
         [
             {
                 "leaf_index": r.leaf_index,
@@ -404,12 +407,15 @@ def leaf_hashes_from(conn: Connection, start: int) -> list[bytes]:
     return [bytes(h) for h in conn.execute(query).scalars().all()]
 
 
+_SET_HEAD = (
+    update(tables.log_head)
+    .where(tables.log_head.c.id == 1)
+    .values(size=bindparam("b_size"), root_hash=bindparam("b_root"))
+)
+
+
 def set_log_head(conn: Connection, size: int, root_hash: bytes) -> None:
-    conn.execute(
-        update(tables.log_head)
-        .where(tables.log_head.c.id == 1)
-        .values(size=size, root_hash=root_hash)
-    )
+    conn.execute(_SET_HEAD, {"b_size": size, "b_root": root_hash})
 
 
 def read_log_head(conn: Connection) -> tuple[int, bytes]:

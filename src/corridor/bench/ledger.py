@@ -24,6 +24,7 @@ from typing import Any
 
 from corridor.domain.party import Role
 from corridor.domain.title import ActionCode
+from corridor.ledger.group_commit import DEFAULT_MAX_WAIT_MS
 from corridor.services.demo import demo_document
 from corridor.services.node import Node
 from corridor.storage.scratch import scratch_schema
@@ -36,7 +37,7 @@ class LedgerBenchConfig:
     documents: int = 64
     baseline_rows: int = 500
     max_batch: int = 256
-    max_wait_ms: float = 2.0
+    max_wait_ms: float = DEFAULT_MAX_WAIT_MS
 
 
 def baseline_sqlite_inserts(directory: Path, rows: int) -> float:

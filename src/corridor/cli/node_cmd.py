@@ -10,6 +10,7 @@ import typer
 
 from corridor.cli.common import HomeOption, handle_errors, out
 from corridor.errors import InputError, NodeError
+from corridor.ledger.group_commit import DEFAULT_MAX_WAIT_MS
 from corridor.services import demo as demo_journey
 from corridor.services.home import DEFAULT_PLATFORM, resolve_home
 from corridor.services.node import Node
@@ -27,7 +28,9 @@ def init(
         typer.Option("--database-url", envvar="CORRIDOR_DATABASE_URL", help="Default: SQLite."),
     ] = None,
     max_batch: Annotated[int, typer.Option(help="Group commit: entries per batch.")] = 256,
-    max_wait_ms: Annotated[float, typer.Option(help="Group commit: ms a batch stays open.")] = 2.0,
+    max_wait_ms: Annotated[
+        float, typer.Option(help="Group commit: ms a batch stays open.")
+    ] = DEFAULT_MAX_WAIT_MS,
 ) -> None:
     """Create a node: its key, its master secret and its database."""
     path = resolve_home(home)

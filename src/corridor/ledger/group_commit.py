@@ -6,9 +6,11 @@ them to ``commit_batch``, which writes them in one transaction and returns one o
 Only after ``commit_batch`` has returned (the transaction is committed, hence durable) is any
 submitter woken: an action is acknowledged only once it is durable (invariant 4).
 
-A batch closes when it holds ``max_batch`` items, or ``max_wait_ms`` after its first item
-arrived, or as soon as no more items are waiting, whichever comes first: a lone caller never waits
-for company, and under load the items that arrive during one commit form the next batch.
+A batch closes when it holds ``max_batch`` items or ``max_wait_ms`` after its first item arrived,
+whichever comes first; once the wait is over it still takes every item already queued (up to
+``max_batch``). With ``max_wait_ms = 0`` a lone caller never waits for company, and under load the
+items that arrive during one commit form the next batch; a small positive wait trades a little
+latency for larger batches (fewer commits).
 
 ``commit_batch`` returns, per item, either a result or the exception refusing that item (a refused
 item writes nothing). If ``commit_batch`` raises, the whole batch failed and every submitter in it
@@ -26,6 +28,11 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from corridor.errors import NodeError
+
+DEFAULT_MAX_BATCH = 256
+# Measured with `corridor bench ledger` (ADR 0002): 0.5 ms gave larger batches and lower p99
+# than 0 or 2 ms on SQLite with 16 clients.
+DEFAULT_MAX_WAIT_MS = 0.5
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -49,7 +56,7 @@ class GroupCommitter(Generic[T, R]):
         commit_batch: Callable[[Sequence[T]], Sequence[R | BaseException]],
         *,
         max_batch: int = 256,
-        max_wait_ms: float = 2.0,
+        max_wait_ms: float = DEFAULT_MAX_WAIT_MS,
         name: str = "corridor-writer",
     ) -> None:
         if max_batch < 1:
@@ -101,15 +108,17 @@ class GroupCommitter(Generic[T, R]):
         batch = [first]
         deadline = time.monotonic() + self._max_wait
         while len(batch) < self._max_batch:
+            remaining = deadline - time.monotonic()
             try:
-                nxt = self._queue.get_nowait()
+                if remaining > 0:
+                    nxt = self._queue.get(timeout=remaining)
+                else:
+                    nxt = self._queue.get_nowait()
             except queue.Empty:
                 break
             if nxt is None:
                 return batch, True
             batch.append(nxt)
-            if time.monotonic() >= deadline:
-                break
         return batch, False
 
     def _commit(self, batch: list[tuple[T, Future[R]]]) -> None:

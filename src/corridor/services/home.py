@@ -28,6 +28,7 @@ from corridor.crypto.keys import (
     generate_kek,
 )
 from corridor.errors import CorridorError, NodeError
+from corridor.ledger.group_commit import DEFAULT_MAX_WAIT_MS
 
 DEFAULT_HOME = Path(".corridor")
 DEFAULT_PLATFORM = "CRDR"
@@ -43,7 +44,7 @@ class NodeConfig:
     origin: str
     database_url: str
     max_batch: int = 256
-    max_wait_ms: float = 2.0
+    max_wait_ms: float = DEFAULT_MAX_WAIT_MS
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -132,7 +133,7 @@ def load_config(home: Path) -> NodeConfig:
             origin=str(raw["origin"]),
             database_url=str(raw["databaseUrl"]),
             max_batch=int(group.get("maxBatch", 256)),
-            max_wait_ms=float(group.get("maxWaitMs", 2.0)),
+            max_wait_ms=float(group.get("maxWaitMs", DEFAULT_MAX_WAIT_MS)),
         )
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise NodeError(f"{path} is not a valid Corridor configuration ({exc})") from None

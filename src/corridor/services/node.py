@@ -26,7 +26,7 @@ from corridor.domain.transport_document import TransportDocument, parse_transpor
 from corridor.errors import InputError, NotFoundError, TransitionError, VerificationError
 from corridor.interop.dcsa.schema import validate_transport_document_schema
 from corridor.ledger.checkpoint import Checkpoint, NoteSigner, sign_checkpoint
-from corridor.ledger.group_commit import BatchStats, GroupCommitter
+from corridor.ledger.group_commit import DEFAULT_MAX_WAIT_MS, BatchStats, GroupCommitter
 from corridor.services import home as node_home
 from corridor.services import parties
 from corridor.services.entry_codec import payload_of
@@ -97,7 +97,7 @@ class Node:
         platform: str = node_home.DEFAULT_PLATFORM,
         database_url: str | None = None,
         max_batch: int = 256,
-        max_wait_ms: float = 2.0,
+        max_wait_ms: float = DEFAULT_MAX_WAIT_MS,
         clock: Clock = utc_now,
     ) -> Node:
         config, node_key = node_home.create_home(

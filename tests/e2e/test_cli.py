@@ -40,7 +40,8 @@ def run(*args: str | Path, code: int = 0) -> Any:
     assert result.exit_code == code, (result.exit_code, result.output, result.exception)
     assert "Traceback" not in result.output
     if code == 0:
-        assert result.stderr.strip() == "", result.stderr
+        notes = [line for line in result.stderr.splitlines() if line.strip()]
+        assert all(line.startswith("note: ") for line in notes), result.stderr
     else:
         assert result.stdout == ""
         lines = result.stderr.splitlines()
@@ -339,3 +340,13 @@ def test_demo_script_runs_the_journey_and_its_bundle_verifies(tmp_path: Path) ->
 
     line = error_line("demo", "--script", "--home", demo_home, code=5)
     assert "already holds a node" in line
+
+
+def test_unreachable_database_is_one_line_and_leaves_no_half_node(tmp_path: Path) -> None:
+    home = tmp_path / "h"
+    result = run(
+        "init", "--home", home, "--database-url", "postgresql://nobody@127.0.0.1:1/x", code=5
+    )
+    assert "database" in result.stderr
+    assert not (home / "config.json").exists()
+    assert not (home / "node-key.enc").exists()

@@ -39,6 +39,7 @@ def test_kill_during_group_commit_loses_no_acknowledged_action(
         doc = copy.deepcopy(td)
         doc["transportDocumentReference"] = f"CRASH{i:04d}"
         doc["documentParties"].pop("endorsee")
+        doc["documentParties"]["issuingParty"]["partyName"] = "Carrier Co"
         refs.append(node.issue(doc, carrier=carrier, to=first).document_reference)
     node.close()
 

@@ -57,6 +57,7 @@ class TitleMachine(RuleBasedStateMachine):
         ref = f"HYP{len(self.refs):04d}"
         doc["transportDocumentReference"] = ref
         parties = doc["documentParties"]
+        parties["issuingParty"]["partyName"] = PARTY_NAMES[0]
         endorsee = parties.pop("endorsee")
         if kind == "to-order":
             parties["endorsee"] = {**endorsee, "partyName": PARTY_NAMES[to]}

@@ -197,3 +197,44 @@ def test_audit_finds_changes_behind_the_logs_back(
     report = audit(node)
     assert not report.ok
     assert any(problem in p for p in report.problems), report.problems
+
+
+def test_self_signed_entries_name_only_registered_parties(
+    node: Node, demo_parties: Seed, td: dict[str, Any]
+) -> None:
+    ids, ref = issued(node, demo_parties, td)
+    key = PrivateKey.generate()
+    trader = node.add_party(
+        "Own Keys Trading Ltd", frozenset({Role.TRADER}), public_key=key.public_key
+    ).party_id
+    node.act(ref, ActionCode.TRANSFER, actor=ids["exporter"], recipient=trader)
+    before = snapshot(node)
+    with pytest.raises(UnknownPartyError):
+        node.submit_signed(self_signed(node, ref, key, trader, ActionCode.TRANSFER, "ghost"))
+    with pytest.raises(MalformedInputError, match="longer than 64"):
+        node.submit_signed(self_signed(node, ref, key, trader, ActionCode.TRANSFER, "x" * 100))
+    payload = node.history(ref)[-1].payload.to_json() | {"foo": "bar"}
+    with pytest.raises(MalformedInputError, match="unknown field"):
+        EntryPayload.from_json(payload)
+    assert snapshot(node) == before
+
+
+def test_only_the_named_issuing_carrier_may_issue(
+    node: Node, demo_parties: Seed, td: dict[str, Any]
+) -> None:
+    ids = demo_parties(node)
+    rogue = node.add_party("Rogue Carrier Ltd", frozenset({Role.CARRIER})).party_id
+    before = snapshot(node)
+    with pytest.raises(DocumentRuleError, match="issuingParty"):
+        node.issue(td, carrier=rogue, to=ids["exporter"])
+    assert snapshot(node) == before
+
+
+def test_audit_finds_a_changed_document(node: Node, demo_parties: Seed, td: dict[str, Any]) -> None:
+    _, ref = issued(node, demo_parties, td)
+    with writing(node.engine) as conn:
+        conn.execute(
+            text("UPDATE documents SET canonical_json = :doc"),
+            {"doc": node.document(ref).replace(b"CNQZH", b"CNSHA")},
+        )
+    assert any("does not match its checksum" in p for p in audit(node).problems)

@@ -4,7 +4,8 @@ The CLI is the only place that maps errors to exit codes.
 
 Exit codes: 0 success; 1 verification failed; 2 bad input (the input is refused, nothing was
 written); 3 the title register refused the action; 4 a concurrent action won; 5 the node itself
-(missing home, configuration, storage). Every error is printed as one line on stderr.
+(missing home, configuration, storage, database unreachable, file system). Every error is
+printed as one line on stderr.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Annotated, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from sqlalchemy.exc import SQLAlchemyError
 
 from corridor.errors import (
     ConflictError,
@@ -64,6 +66,13 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
             text = exc.diagnostics() if isinstance(exc, VerificationError) else exc.message
             err.print(f"error: {text}", markup=False, soft_wrap=True)
             raise typer.Exit(exit_code_for(exc)) from None
+        except SQLAlchemyError as exc:
+            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            err.print(f"error: database: {reason}", markup=False, soft_wrap=True)
+            raise typer.Exit(5) from None
+        except OSError as exc:
+            err.print(f"error: {exc.strerror or exc}: {exc.filename or ''}", markup=False)
+            raise typer.Exit(5) from None
         except KeyboardInterrupt:
             err.print("interrupted; acknowledged actions are durable, others were not taken")
             raise typer.Exit(130) from None

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from corridor.cli.common import HomeOption, handle_errors, out
+from corridor.cli.common import HomeOption, err, handle_errors, out
 from corridor.errors import InputError, NodeError
 from corridor.ledger.group_commit import DEFAULT_MAX_WAIT_MS
 from corridor.services import demo as demo_journey
@@ -67,8 +67,16 @@ def verify(
     out.print(
         f"valid: {result.document_reference}, {result.entries} signed entries, "
         f"status {record.status}, controller {holder if record.controller else '-'}; "
-        f"checkpoint size {result.checkpoint.size} signed by node key {result.node_key_hash}"
+        f"checkpoint size {result.checkpoint.size}",
+        markup=False,
     )
+    out.print(f"node key: {result.node_verifier_key}", markup=False)
+    if node_key is None:
+        err.print(
+            "note: the node key was not pinned; compare it with the key the node publishes "
+            "('corridor log checkpoint'), or pass --node-key",
+            markup=False,
+        )
 
 
 @handle_errors

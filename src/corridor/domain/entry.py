@@ -27,6 +27,33 @@ ENTRY_TYPE = "corridor-entry+jws"
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _REASON_CODES = frozenset({"SWTP", "COD", "SWI"})
 _E = TypeVar("_E", ActionCode, BillKind)
+_KEYS = frozenset(
+    {
+        "actionCode",
+        "documentReference",
+        "documentChecksum",
+        "sequence",
+        "previousEntryHash",
+        "actor",
+        "recipient",
+        "actionDateTime",
+        "platform",
+        "billKind",
+        "consignee",
+        "endorsee",
+        "reasonCode",
+        "comments",
+    }
+)
+_MAX_LENGTHS = {
+    "documentReference": 64,
+    "actor": 64,
+    "recipient": 64,
+    "platform": 32,
+    "consignee": 64,
+    "endorsee": 64,
+    "comments": 255,
+}
 
 
 def format_action_datetime(moment: datetime) -> str:
@@ -83,6 +110,9 @@ class EntryPayload:
         """Read a payload, refusing anything that is not exactly an entry."""
         if not isinstance(data, dict):
             raise MalformedInputError("entry payload: expected a JSON object")
+        unknown = sorted(set(data) - _KEYS)
+        if unknown:
+            raise MalformedInputError(f"entry payload: unknown field(s) {', '.join(unknown)}")
         payload = cls(
             action_code=_enum(ActionCode, data, "actionCode"),
             document_reference=_text(data, "documentReference"),
@@ -123,6 +153,9 @@ def _text(data: dict[str, Any], key: str) -> str:
     value = data.get(key)
     if not isinstance(value, str) or not value.strip():
         raise MalformedInputError(f"entry payload: '{key}' must be a non-empty string")
+    limit = _MAX_LENGTHS.get(key)
+    if limit is not None and len(value) > limit:
+        raise MalformedInputError(f"entry payload: '{key}' is longer than {limit} characters")
     return value
 
 

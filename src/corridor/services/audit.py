@@ -7,6 +7,8 @@ The audit reads every entry in log order and checks, without trusting any derive
   (and every stored checkpoint's signature);
 * every entry's JWS verifies under the registered key named by its ``kid``, that key belongs to
   the entry's actor, and the entry chains to the previous entry of its document (invariant 2);
+* every stored document still hashes to the checksum its entries signed, and each entry row's
+  columns say what its signed payload says;
 * replaying the entries from empty through the title rules reproduces the register row for row
   (invariant 5), so no record was changed behind the log's back.
 """
@@ -69,6 +71,10 @@ def audit(node: Node, progress: Progress | None = None) -> AuditReport:
             if progress is not None:
                 progress(report.entries)
         register = {r.record.document_reference: r for r in repo.list_titles(conn)}
+        for ref, stored in register.items():
+            canonical = repo.get_document(conn, ref)
+            if canonical is None or sha256_hex(canonical) != stored.record.document_checksum:
+                report.problems.append(f"{ref}: the stored document does not match its checksum")
         notes = repo.checkpoint_notes(conn)
     _compare_register(replay, register, report)
     _check_head(tree, head_size, head_root, report)
@@ -104,6 +110,16 @@ def _check_entry(
         return
     if payload.actor != key.party_id:
         report.problems.append(f"{where}: actor {payload.actor} did not sign it")
+    columns = (row.document_reference, row.sequence, row.actor, row.recipient, row.action_code)
+    signed = (
+        payload.document_reference,
+        payload.sequence,
+        payload.actor,
+        payload.recipient,
+        str(payload.action_code),
+    )
+    if columns != signed:
+        report.problems.append(f"{where}: the row's columns differ from the signed entry")
     ref = payload.document_reference
     if payload.previous_entry_hash != replay.last_hash.get(ref):
         report.problems.append(f"{where}: does not chain to the previous entry of {ref}")

@@ -92,6 +92,12 @@ def create_home(
     return config, node_key
 
 
+def remove_home_files(home: Path) -> None:
+    """Undo ``create_home`` after a failed start, so that ``init`` can simply be run again."""
+    for name in (CONFIG_FILE, MASTER_KEY_FILE, NODE_KEY_FILE):
+        (home / name).unlink(missing_ok=True)
+
+
 def _master_key_from_env() -> bytes | None:
     value = os.environ.get("CORRIDOR_MASTER_KEY")
     if not value:

@@ -23,7 +23,13 @@ from corridor.domain.entry import EntryPayload
 from corridor.domain.party import IdentifyingCode, Party, Role
 from corridor.domain.title import Action, ActionCode
 from corridor.domain.transport_document import TransportDocument, parse_transport_document
-from corridor.errors import InputError, NotFoundError, TransitionError, VerificationError
+from corridor.errors import (
+    DocumentRuleError,
+    InputError,
+    NotFoundError,
+    TransitionError,
+    VerificationError,
+)
 from corridor.interop.dcsa.schema import validate_transport_document_schema
 from corridor.ledger.checkpoint import Checkpoint, NoteSigner, sign_checkpoint
 from corridor.ledger.group_commit import DEFAULT_MAX_WAIT_MS, BatchStats, GroupCommitter
@@ -55,6 +61,11 @@ def utc_now() -> datetime:
 class HistoryItem:
     row: EntryRow
     payload: EntryPayload
+
+
+def _issue_parties(payload: EntryPayload) -> tuple[str | None, ...]:
+    terms = payload.issue_terms
+    return () if terms is None else (terms.consignee, terms.endorsee)
 
 
 class Node:
@@ -107,7 +118,11 @@ class Node:
             max_batch=max_batch,
             max_wait_ms=max_wait_ms,
         )
-        engine = open_engine(config.database_url)
+        try:
+            engine = open_engine(config.database_url)
+        except BaseException:
+            node_home.remove_home_files(home)
+            raise
         try:
             migrate(engine)
             with writing(engine) as conn:
@@ -121,6 +136,7 @@ class Node:
                 repo.put_setting(conn, "platform", config.platform)
         except BaseException:
             engine.dispose()
+            node_home.remove_home_files(home)
             raise
         return cls(home, config, node_key, node_home.load_master_key(home), engine, clock)
 
@@ -198,6 +214,12 @@ class Node:
             recipient = parties.resolve(conn, to)
             if Role.CARRIER not in issuer.roles:
                 raise TransitionError(f"{issuer.party_id} is not a carrier and cannot issue eBLs")
+            if issuer.name.casefold() != document.issuing_party_name.casefold():
+                raise DocumentRuleError(
+                    "/documentParties/issuingParty/partyName",
+                    f"the document is issued by {document.issuing_party_name!r}, "
+                    f"not by {issuer.name!r}; only the issuing carrier may issue it",
+                )
             terms = issue_terms_for(conn, document)
         canonical = canonical_bytes(dict(raw_document))
         request = IssueRequest(
@@ -246,6 +268,9 @@ class Node:
             raise VerificationError(
                 "entry-signer", f"the entry names {payload.actor} but is signed by {key.party_id}"
             )
+        for named in (payload.recipient, *_issue_parties(payload)):
+            if named is not None:
+                self._party_id(named)  # UnknownPartyError if not registered here
         if payload.platform != self.config.platform:
             raise InputError(
                 f"the entry is for platform {payload.platform}, this node is {self.config.platform}"

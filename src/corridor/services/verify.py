@@ -12,11 +12,11 @@ key-attestation      every key attestation is signed by the node key
 entry-signature      every entry's JWS verifies under the attested key named by its ``kid``
 entry-signer         the party an entry names as actor is the party the signing key belongs to
 chain                entries form one unbroken chain from ISSUE (none missing, none reordered)
-completeness         the node's signed document head matches the last entry (nothing cut off)
 document-checksum    SHA-256 of the document's RFC 8785 bytes is the checksum every entry names
-issuer               the ISSUE is signed by a party with the carrier role
+issuer               the ISSUE is signed by a carrier, the one the document names as issuing party
 controller           every action was taken by the party that controlled the eBL at that moment
 title-rules          every action is allowed by the title rules (``domain.title``)
+completeness         the node's signed document head matches the last entry (nothing cut off)
 inclusion-proof      every entry is in the checkpointed tree, by its RFC 9162 inclusion proof
 ==================== ==============================================================================
 """
@@ -59,6 +59,7 @@ class VerifiedBundle:
     entries: int
     checkpoint: Checkpoint
     node_key_hash: str
+    node_verifier_key: str
     party_names: Mapping[str, str]
 
 
@@ -100,12 +101,12 @@ def verify_bundle(bundle: Mapping[str, Any], trusted_node_key: str | None = None
     _check_chain(payloads, hashes)
     if bundle.get("documentReference") != payloads[0].document_reference:
         raise _fail("bundle-format", "documentReference is not the document the entries name")
+    document = _field(bundle, "transportDocument", dict, "bundle")
+    doc_checksum = _check_document(document, payloads)
+    record = _replay(payloads, keys, document)
     head = _check_head(
         _field(bundle, "documentHead", str, "bundle"), node_jwk_key, payloads, hashes
     )
-    document = _field(bundle, "transportDocument", dict, "bundle")
-    doc_checksum = _check_document(document, payloads)
-    record = _replay(payloads, keys)
     _check_inclusion(raw_entries, checkpoint)
     return VerifiedBundle(
         document_reference=payloads[0].document_reference,
@@ -114,6 +115,7 @@ def verify_bundle(bundle: Mapping[str, Any], trusted_node_key: str | None = None
         entries=len(payloads),
         checkpoint=checkpoint,
         node_key_hash=verifier.key_hash.hex(),
+        node_verifier_key=_field(node, "verifierKey", str, "node"),
         party_names={
             **{str(k): str(v) for k, v in dict(head.get("partyNames") or {}).items()},
             **{k.party_id: k.party_name for k in keys.values()},
@@ -225,11 +227,16 @@ def _check_head(
         ) from None
     if reference != payloads[0].document_reference:
         raise _fail("completeness", f"the document head is for {reference}, not this document")
-    if count != len(payloads) or last != hashes[-1]:
+    if count != len(payloads):
         raise _fail(
             "completeness",
             f"the node attests {count} entries but the bundle has {len(payloads)}: "
-            "entries were removed",
+            "entries were removed or added",
+        )
+    if last != hashes[-1]:
+        raise _fail(
+            "completeness",
+            f"entry {count} is not the last entry the node attests: it was replaced",
         )
     if not isinstance(head.get("partyNames", {}), dict):
         raise _fail("completeness", "the document head's partyNames is not an object")
@@ -250,13 +257,24 @@ def _check_document(document: Mapping[str, Any], payloads: Sequence[EntryPayload
     return actual
 
 
-def _replay(payloads: Sequence[EntryPayload], keys: Mapping[str, KeyAttestation]) -> TitleRecord:
+def _replay(
+    payloads: Sequence[EntryPayload],
+    keys: Mapping[str, KeyAttestation],
+    document: Mapping[str, Any],
+) -> TitleRecord:
     first = payloads[0]
-    roles = {k.party_id: k.roles for k in keys.values()}
+    signers = {k.party_id: k for k in keys.values()}
     if first.action_code is not ActionCode.ISSUE or first.issue_terms is None:
         raise _fail("chain", "the first entry is not an ISSUE")
-    if "carrier" not in roles.get(first.actor, frozenset()):
+    issuer = signers.get(first.actor)
+    if issuer is None or "carrier" not in issuer.roles:
         raise _fail("issuer", f"the ISSUE is signed by {first.actor}, who is not a carrier")
+    named = _issuing_party_name(document)
+    if named is None or named.casefold() != issuer.party_name.casefold():
+        raise _fail(
+            "issuer",
+            f"the document names {named!r} as issuing party, but {issuer.party_name!r} issued it",
+        )
     try:
         record = title.issue(
             first.document_reference, first.document_checksum, first.action, first.issue_terms
@@ -277,11 +295,20 @@ def _replay(payloads: Sequence[EntryPayload], keys: Mapping[str, KeyAttestation]
     return record
 
 
+def _issuing_party_name(document: Mapping[str, Any]) -> str | None:
+    parties = document.get("documentParties")
+    issuing = parties.get("issuingParty") if isinstance(parties, dict) else None
+    name = issuing.get("partyName") if isinstance(issuing, dict) else None
+    return name if isinstance(name, str) else None
+
+
 def _check_inclusion(raw_entries: Sequence[Mapping[str, Any]], checkpoint: Checkpoint) -> None:
     for i, entry in enumerate(raw_entries):
         where = f"entry {i + 1}"
         try:
-            index = int(entry["leafIndex"])
+            index = entry["leafIndex"]
+            if not isinstance(index, int) or isinstance(index, bool) or index < 0:
+                raise TypeError("leafIndex must be a non-negative integer")
             proof = [b64url_decode(h) for h in entry["inclusionProof"]]
             leaf = leaf_hash(entry["jws"].encode("ascii"))
             root = root_from_inclusion(leaf, index, checkpoint.size, proof)

@@ -23,6 +23,7 @@ the key or the signature is wrong). Refused on purpose:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from typing import Any, TypeAlias
 
@@ -62,10 +63,20 @@ def sign_compact(
     reserved = sorted(_RESERVED_HEADERS & extra.keys())
     if reserved:
         raise CryptoError(f"extra JWS headers may not set {', '.join(reserved)}")
-    header = {"alg": "EdDSA", "kid": key.public_key.kid, **extra}
-    signing_input = b64url_encode(canonical_bytes(header)) + "." + b64url_encode(payload)
+    try:
+        segment = _header_segment(key.public_key.kid, tuple(sorted(extra.items())))
+    except TypeError:  # an unhashable header value: no caching
+        header = {"alg": "EdDSA", "kid": key.public_key.kid, **extra}
+        segment = b64url_encode(canonical_bytes(header))
+    signing_input = segment + "." + b64url_encode(payload)
     signature = key.sign(signing_input.encode("ascii"))
     return signing_input + "." + b64url_encode(signature)
+
+
+@functools.lru_cache(maxsize=1024)
+def _header_segment(kid: str, extra: tuple[tuple[str, Any], ...]) -> str:
+    """The base64url protected header; the writer signs with few distinct headers, so cache."""
+    return b64url_encode(canonical_bytes({"alg": "EdDSA", "kid": kid, **dict(extra)}))
 
 
 def header_of(token: str) -> dict[str, Any]:

@@ -47,6 +47,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import Any
 
 from corridor.errors import NotControllerError, TransitionError
 
@@ -184,8 +185,8 @@ def _check_terms(terms: IssueTerms) -> None:
 def apply(record: TitleRecord, action: Action) -> TitleRecord:
     """Return the record after ``action``, or raise a ``TitleError`` leaving it unchanged."""
     _check_common(record, action)
-    new = _RULES[action.code](record, action)
-    return replace(new, version=record.version + 1)
+    changes = _RULES[action.code](record, action)
+    return replace(record, version=record.version + 1, **changes)
 
 
 def _check_common(record: TitleRecord, action: Action) -> None:
@@ -215,9 +216,11 @@ def _check_common(record: TitleRecord, action: Action) -> None:
         raise TransitionError(f"{ref} has no surrender pending to answer")
 
 
-def _transfer(record: TitleRecord, action: Action) -> TitleRecord:
-    assert action.recipient is not None
-    return replace(record, possessor=action.recipient)
+Changes = dict[str, Any]
+
+
+def _transfer(record: TitleRecord, action: Action) -> Changes:
+    return {"possessor": action.recipient}
 
 
 def _check_may_endorse(record: TitleRecord, action: Action) -> None:
@@ -235,28 +238,27 @@ def _check_may_endorse(record: TitleRecord, action: Action) -> None:
             )
 
 
-def _endorse(record: TitleRecord, action: Action) -> TitleRecord:
+def _endorse(record: TitleRecord, action: Action) -> Changes:
     _check_may_endorse(record, action)
-    return replace(
-        record,
-        kind=BillKind.TO_ORDER,
-        endorsee=action.recipient,
-        may_endorse=action.code is ActionCode.ENDORSE_TO_ORDER,
-    )
+    return {
+        "kind": BillKind.TO_ORDER,
+        "endorsee": action.recipient,
+        "may_endorse": action.code is ActionCode.ENDORSE_TO_ORDER,
+    }
 
 
-def _blank_endorse(record: TitleRecord, action: Action) -> TitleRecord:
+def _blank_endorse(record: TitleRecord, action: Action) -> Changes:
     if record.kind is BillKind.BLANK_ENDORSED:
         raise TransitionError(f"{record.document_reference} is already endorsed in blank")
     _check_may_endorse(record, action)
-    return replace(record, kind=BillKind.BLANK_ENDORSED, endorsee=None, may_endorse=False)
+    return {"kind": BillKind.BLANK_ENDORSED, "endorsee": None, "may_endorse": False}
 
 
-def _sign(record: TitleRecord, action: Action) -> TitleRecord:
-    return record
+def _sign(record: TitleRecord, action: Action) -> Changes:
+    return {}
 
 
-def _surrender(record: TitleRecord, action: Action) -> TitleRecord:
+def _surrender(record: TitleRecord, action: Action) -> Changes:
     ref = record.document_reference
     if action.recipient != record.carrier:
         raise TransitionError(
@@ -271,36 +273,35 @@ def _surrender(record: TitleRecord, action: Action) -> TitleRecord:
             f"only the holder ({record.holder}) may surrender {ref} for "
             f"{'delivery' if action.code is ActionCode.SURRENDER_FOR_DELIVERY else 'amendment'}"
         )
-    return replace(
-        record,
-        status=Status.SURRENDER_PENDING,
-        possessor=record.carrier,
-        pending_surrenderer=action.actor,
-        pending_code=action.code,
-    )
+    return {
+        "status": Status.SURRENDER_PENDING,
+        "possessor": record.carrier,
+        "pending_surrenderer": action.actor,
+        "pending_code": action.code,
+    }
 
 
-def _answer_surrender(record: TitleRecord, action: Action) -> TitleRecord:
+def _answer_surrender(record: TitleRecord, action: Action) -> Changes:
     ref = record.document_reference
     surrenderer = record.pending_surrenderer
     assert surrenderer is not None
     if action.recipient != surrenderer:
         raise TransitionError(f"the answer to {ref}'s surrender must go to {surrenderer}")
-    cleared = replace(record, pending_surrenderer=None, pending_code=None)
+    cleared: Changes = {"pending_surrenderer": None, "pending_code": None}
     if action.code is ActionCode.SREJ:
-        return replace(cleared, status=Status.ISSUED, possessor=surrenderer)
+        return cleared | {"status": Status.ISSUED, "possessor": surrenderer}
     if record.pending_code is ActionCode.SURRENDER_FOR_DELIVERY:
-        return replace(cleared, status=Status.SURRENDERED)
-    return replace(cleared, status=Status.SURRENDERED_FOR_AMENDMENT)
+        return cleared | {"status": Status.SURRENDERED}
+    return cleared | {"status": Status.SURRENDERED_FOR_AMENDMENT}
 
 
-def _void(record: TitleRecord, action: Action) -> TitleRecord:
+def _void(record: TitleRecord, action: Action) -> Changes:
     if action.actor != record.carrier:
         raise TransitionError(
             f"only the issuing carrier may void {record.document_reference}, "
             "and only while it holds the bill"
         )
-    return replace(record, status=Status.VOID)
+    return {"status": Status.VOID}
 
 
 _RULES = {

@@ -19,6 +19,7 @@ from corridor.errors import (
     ChainError,
     DocumentRuleError,
     MalformedInputError,
+    NodeError,
     NotControllerError,
     TransitionError,
     UnknownPartyError,
@@ -238,3 +239,14 @@ def test_audit_finds_a_changed_document(node: Node, demo_parties: Seed, td: dict
             {"doc": node.document(ref).replace(b"CNQZH", b"CNSHA")},
         )
     assert any("does not match its checksum" in p for p in audit(node).problems)
+
+
+def test_a_node_refuses_another_nodes_database(
+    make_node: Callable[..., Node], tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = make_node("first")
+    second_home = tmp_path / "second"
+    Node.create(second_home, database_url=f"sqlite:///{tmp_path / 'other.db'}").close()
+    monkeypatch.setenv("CORRIDOR_DATABASE_URL", first.config.database_url)
+    with pytest.raises(NodeError, match="belongs to another node"):
+        Node.open(second_home)

@@ -50,7 +50,10 @@ def build_bundle(node: Node, reference: str) -> dict[str, Any]:
         if record is None:
             raise NotFoundError(f"no eBL with reference {reference} on this node")
         entries = repo.entries_of(conn, reference)
-        tree = MerkleTree(repo.leaf_hashes_from(conn, 0)[:size])
+        tree = node.writer.tree
+        if tree.size != size or tree.root() != root:
+            # Another process appended, or the writer's tree is being rebuilt: read the leaves.
+            tree = MerkleTree(repo.leaf_hashes_from(conn, 0)[:size])
         keys = {row.kid: repo.get_key(conn, row.kid) for row in entries}
         signers = {kid: repo.get_party(conn, key.party_id) for kid, key in keys.items() if key}
         named = {row.actor for row in entries} | {row.recipient for row in entries if row.recipient}

@@ -26,6 +26,7 @@ from corridor.domain.transport_document import TransportDocument, parse_transpor
 from corridor.errors import (
     DocumentRuleError,
     InputError,
+    NodeError,
     NotFoundError,
     TransitionError,
     VerificationError,
@@ -146,7 +147,19 @@ class Node:
         kek = node_home.load_master_key(home)
         node_key = node_home.load_node_key(home, kek)
         engine = open_engine(config.database_url)
-        migrate(engine)
+        try:
+            migrate(engine)
+            with engine.connect() as conn:
+                owner = repo.get_setting(conn, "node_public_key")
+        except BaseException:
+            engine.dispose()
+            raise
+        if owner != node_key.public_key.kid:
+            engine.dispose()
+            raise NodeError(
+                f"the database at {config.database_url!r} belongs to another node (or to none); "
+                "check CORRIDOR_DATABASE_URL"
+            )
         return cls(home, config, node_key, kek, engine, clock)
 
     def writer_stats(self) -> BatchStats:

@@ -42,4 +42,7 @@ def ledger(
     else:
         result["postgresql"] = None
         result["postgresql_skipped"] = "set --postgres-url or CORRIDOR_BENCH_DATABASE_URL"
-    out.print_json(json.dumps(result)) if not as_json else print(json.dumps(result, indent=2))
+    if as_json:
+        print(json.dumps(result, indent=2))
+    else:
+        out.print_json(json.dumps(result))

@@ -144,13 +144,19 @@ def self_signed(
     return sign_compact(canonical_bytes(payload.to_json()), key, {"typ": ENTRY_TYPE})
 
 
-def test_self_custodied_entries(node: Node, demo_parties: Seed, td: dict[str, Any]) -> None:
-    ids, ref = issued(node, demo_parties, td)
+def holder_with_own_key(node: Node, ref: str, possessor: str) -> tuple[PrivateKey, str]:
+    """Register a self-custodied trader and transfer the bill to it."""
     key = PrivateKey.generate()
     trader = node.add_party(
         "Own Keys Trading Ltd", frozenset({Role.TRADER}), public_key=key.public_key
     ).party_id
-    node.act(ref, ActionCode.TRANSFER, actor=ids["exporter"], recipient=trader)
+    node.act(ref, ActionCode.TRANSFER, actor=possessor, recipient=trader)
+    return key, trader
+
+
+def test_self_custodied_entries(node: Node, demo_parties: Seed, td: dict[str, Any]) -> None:
+    ids, ref = issued(node, demo_parties, td)
+    key, trader = holder_with_own_key(node, ref, ids["exporter"])
     with pytest.raises(Exception, match="holds its own keys"):
         node.act(ref, ActionCode.SIGN, actor=trader)
     stale = self_signed(node, ref, key, trader, ActionCode.TRANSFER, ids["exporter"])
@@ -204,11 +210,7 @@ def test_self_signed_entries_name_only_registered_parties(
     node: Node, demo_parties: Seed, td: dict[str, Any]
 ) -> None:
     ids, ref = issued(node, demo_parties, td)
-    key = PrivateKey.generate()
-    trader = node.add_party(
-        "Own Keys Trading Ltd", frozenset({Role.TRADER}), public_key=key.public_key
-    ).party_id
-    node.act(ref, ActionCode.TRANSFER, actor=ids["exporter"], recipient=trader)
+    key, trader = holder_with_own_key(node, ref, ids["exporter"])
     before = snapshot(node)
     with pytest.raises(UnknownPartyError):
         node.submit_signed(self_signed(node, ref, key, trader, ActionCode.TRANSFER, "ghost"))

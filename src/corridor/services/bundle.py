@@ -29,10 +29,10 @@ from corridor.errors import NotFoundError
 from corridor.ledger.checkpoint import Checkpoint, sign_checkpoint
 from corridor.ledger.merkle import MerkleTree
 from corridor.services.node import Node
+from corridor.services.verify import BUNDLE_FORMAT
 from corridor.storage import repository as repo
 from corridor.storage.engine import lock_log_head, writing
 
-BUNDLE_FORMAT = "corridor-bundle/1"
 KEY_ATTESTATION_TYPE = "corridor-key+jws"
 HEAD_ATTESTATION_TYPE = "corridor-head+jws"
 

@@ -91,7 +91,7 @@ def verify_bundle(bundle: Mapping[str, Any], trusted_node_key: str | None = None
     node = _field(bundle, "node", dict, "bundle")
     verifier = _node_verifier(node, trusted_node_key)
     checkpoint = open_checkpoint(_field(bundle, "checkpoint", str, "bundle"), verifier)
-    node_jwk_key = _node_public_key(node)
+    node_jwk_key = _node_public_key(node, verifier)
     keys = _attested_keys(_field(bundle, "keys", list, "bundle"), node_jwk_key)
     raw_entries = _field(bundle, "entries", list, "bundle")
     if not raw_entries:
@@ -133,9 +133,8 @@ def _node_verifier(node: Mapping[str, Any], trusted: str | None) -> NoteVerifier
         raise _fail("node-key", exc.detail) from None
 
 
-def _node_public_key(node: Mapping[str, Any]) -> PublicKey:
+def _node_public_key(node: Mapping[str, Any], verifier: NoteVerifier) -> PublicKey:
     jwk = _field(node, "publicKeyJwk", dict, "node")
-    verifier = NoteVerifier.from_verifier_key(node["verifierKey"])
     try:
         key = PublicKey.from_jwk(jwk)
     except CorridorError as exc:

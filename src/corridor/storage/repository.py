@@ -321,10 +321,6 @@ def update_titles(conn: Connection, rows: Sequence[tuple[RegisterRow, int]]) -> 
     return True
 
 
-def update_title(conn: Connection, row: RegisterRow, expected_version: int) -> bool:
-    return update_titles(conn, [(row, expected_version)])
-
-
 # The log -----------------------------------------------------------------------------------
 
 

@@ -17,7 +17,11 @@ exit code, ``api`` maps it to an RFC 9457 problem detail.
     │   ├── NotControllerError     the actor does not control the eBL (invariant 1)
     │   ├── TransitionError        the action is not allowed in the record's state
     │   └── ChainError             a submitted entry does not chain to the document's last entry
+    ├── AccessError                who is calling may not do this
+    │   ├── AuthenticationError    no valid token or session (HTTP 401)
+    │   └── PermissionDeniedError  authenticated, but not allowed (HTTP 403)
     ├── ConflictError              a concurrent action won; retry against the new state
+    │   └── IdempotencyConflictError  the same idempotency key is still being processed
     ├── VerificationError          an offline check failed; ``check`` names which one
     ├── CryptoError                a key could not be loaded, decrypted or used
     └── NodeError                  the node itself: missing home, bad configuration, storage failure
@@ -87,8 +91,24 @@ class ChainError(TitleError):
     """A submitted entry does not chain to the last entry of its document."""
 
 
+class AccessError(CorridorError):
+    """The caller may not do this."""
+
+
+class AuthenticationError(AccessError):
+    """No valid API token or web session was presented."""
+
+
+class PermissionDeniedError(AccessError):
+    """The caller is known but this is not theirs to do."""
+
+
 class ConflictError(CorridorError):
     """A concurrent action on the same document won; the caller may retry."""
+
+
+class IdempotencyConflictError(ConflictError):
+    """A request with the same idempotency key is still in progress (or ended without an answer)."""
 
 
 class VerificationError(CorridorError):

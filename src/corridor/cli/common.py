@@ -20,6 +20,7 @@ from rich.console import Console
 from sqlalchemy.exc import SQLAlchemyError
 
 from corridor.errors import (
+    AccessError,
     ConflictError,
     CorridorError,
     InputError,
@@ -34,6 +35,7 @@ R = TypeVar("R")
 EXIT_CODES: tuple[tuple[type[CorridorError], int], ...] = (
     (VerificationError, 1),
     (InputError, 2),
+    (AccessError, 2),
     (TitleError, 3),
     (ConflictError, 4),
     (NodeError, 5),

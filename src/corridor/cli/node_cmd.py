@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from corridor.cli.common import HomeOption, err, handle_errors, out
-from corridor.errors import InputError, NodeError
+from corridor.errors import InputError
 from corridor.ledger.group_commit import DEFAULT_MAX_WAIT_MS
-from corridor.services import demo as demo_journey
 from corridor.services.home import DEFAULT_PLATFORM, resolve_home
 from corridor.services.node import Node
 from corridor.services.verify import load_bundle, verify_bundle
@@ -79,34 +77,6 @@ def verify(
         )
 
 
-@handle_errors
-def demo(
-    script: Annotated[
-        bool, typer.Option("--script", help="Run the scripted journey in the terminal.")
-    ] = False,
-    home: HomeOption = None,
-) -> None:
-    """The Chongqing -> Qinzhou -> Singapore journey on a fresh node."""
-    if not script:
-        raise NodeError(
-            "the web demo is not built yet; run 'corridor demo --script' for the journey"
-        )
-    path = Path(home) if home is not None else Path(tempfile.mkdtemp(prefix="corridor-demo-"))
-    if (path / "config.json").exists():
-        raise NodeError(f"{path} already holds a node; the demo needs a fresh --home")
-    out.print(f"[bold]Corridor demo[/bold]: a fresh node in {path}")
-    node = Node.create(path, platform="CQCORR", database_url=f"sqlite:///{path / 'corridor.db'}")
-    try:
-        for line in demo_journey.run_script(node, path / "bundle.json"):
-            out.print(line, markup=False)
-    finally:
-        node.close()
-    out.print("[bold green]journey complete[/bold green]")
-    out.print(f"try: corridor verify {path / 'bundle.json'}", markup=False)
-    out.print(f"     corridor ebl history WLSM26CQSG0001 --home {path}", markup=False)
-
-
 def register(app: typer.Typer) -> None:
     app.command("init")(init)
     app.command("verify")(verify)
-    app.command("demo")(demo)

@@ -323,3 +323,28 @@ def mark_exported(record: TitleRecord) -> TitleRecord:
     if record.status is not Status.ISSUED:
         raise TransitionError(f"{record.document_reference} is {record.status}; cannot export")
     return replace(record, status=Status.EXPORTED, version=record.version + 1)
+
+
+def fixed_recipient(record: TitleRecord, code: ActionCode) -> str | None:
+    """The only recipient ``code`` can have on ``record``, where the rules leave no choice."""
+    if code in SURRENDERS:
+        return record.carrier
+    if code in (ActionCode.SACC, ActionCode.SREJ):
+        return record.pending_surrenderer
+    return None
+
+
+def available_actions(record: TitleRecord, actor: str) -> list[ActionCode]:
+    """The action codes ``actor`` may take on ``record`` now (with some suitable recipient)."""
+    someone_else = f"{actor}\x00other"  # any party but the actor: recipients are not checked here
+    allowed = []
+    for code in _RULES:
+        recipient = fixed_recipient(record, code)
+        if recipient is None and code in ACTIONS_WITH_RECIPIENT:
+            recipient = someone_else
+        try:
+            apply(record, Action(code, actor, recipient))
+        except (TransitionError, NotControllerError):
+            continue
+        allowed.append(code)
+    return allowed

@@ -123,3 +123,66 @@ def run_script(node: Node, bundle_path: Path) -> Iterator[str]:
         f"VERIFY    valid offline: {verified.entries} entries, checkpoint size "
         f"{verified.checkpoint.size}, final status {verified.record.status}"
     )
+
+
+@dataclass(frozen=True)
+class DemoDocument:
+    reference: str
+    story: str
+    steps: tuple[tuple[ActionCode, str, str | None], ...]
+
+
+_TO_SG_BANK: tuple[tuple[ActionCode, str, str | None], ...] = (
+    (ActionCode.ENDORSE_TO_ORDER, "exporter", "cq_bank"),
+    (ActionCode.TRANSFER, "exporter", "cq_bank"),
+    (ActionCode.ENDORSE_TO_ORDER, "cq_bank", "sg_bank"),
+    (ActionCode.TRANSFER, "cq_bank", "sg_bank"),
+)
+_TO_IMPORTER = (
+    *_TO_SG_BANK,
+    (ActionCode.ENDORSE, "sg_bank", "importer"),
+    (ActionCode.TRANSFER, "sg_bank", "importer"),
+)
+
+DEMO_DOCUMENTS = (
+    DemoDocument("WLSM26CQSG0101", "just issued to the exporter", ()),
+    DemoDocument("WLSM26CQSG0102", "financed: with the Chongqing bank", _TO_SG_BANK[:2]),
+    DemoDocument("WLSM26CQSG0103", "in transit: with the Singapore bank", _TO_SG_BANK),
+    DemoDocument(
+        "WLSM26CQSG0104",
+        "arrived: surrender awaiting the carrier",
+        (*_TO_IMPORTER, (ActionCode.SURRENDER_FOR_DELIVERY, "importer", "carrier")),
+    ),
+    DemoDocument(
+        "WLSM26CQSG0105",
+        "delivered: surrendered and accepted",
+        (
+            *_TO_IMPORTER,
+            (ActionCode.SURRENDER_FOR_DELIVERY, "importer", "carrier"),
+            (ActionCode.SACC, "carrier", "importer"),
+        ),
+    ),
+)
+
+
+def document_with_reference(reference: str) -> dict[str, Any]:
+    """The demo bill of lading under another transport document reference."""
+    document = demo_document()
+    document["transportDocumentReference"] = reference
+    return document
+
+
+def seed_corridor(node: Node) -> dict[str, str]:
+    """Parties and a few documents in different states on a fresh node; party ids by key."""
+    ids = seed_parties(node)
+    for demo in DEMO_DOCUMENTS:
+        document = document_with_reference(demo.reference)
+        node.issue(document, carrier=ids["carrier"], to=ids["exporter"])
+        for code, actor, recipient in demo.steps:
+            node.act(
+                demo.reference,
+                code,
+                actor=ids[actor],
+                recipient=None if recipient is None else ids[recipient],
+            )
+    return ids

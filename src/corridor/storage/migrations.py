@@ -23,11 +23,20 @@ EMPTY_TREE_ROOT = hashlib.sha256(b"").digest()
 
 
 def _initial_schema(conn: Connection) -> None:
-    tables.metadata.create_all(conn, checkfirst=True)
+    tables.metadata.create_all(conn, checkfirst=True, tables=_LEDGER_TABLES)
     conn.execute(insert(tables.log_head).values(id=1, size=0, root_hash=EMPTY_TREE_ROOT))
 
 
-MIGRATIONS: tuple[Migration, ...] = ((1, "initial schema", _initial_schema),)
+def _access_tables(conn: Connection) -> None:
+    tables.metadata.create_all(conn, checkfirst=True, tables=tables.ACCESS_TABLES)
+
+
+_LEDGER_TABLES = [t for t in tables.metadata.sorted_tables if t not in tables.ACCESS_TABLES]
+
+MIGRATIONS: tuple[Migration, ...] = (
+    (1, "initial schema", _initial_schema),
+    (2, "API tokens, web sessions, idempotency keys", _access_tables),
+)
 LATEST_VERSION = MIGRATIONS[-1][0]
 
 

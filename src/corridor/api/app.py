@@ -1,0 +1,60 @@
+"""The node as an HTTP service: the API under ``/api/v1``, the web app, ``/metrics``.
+
+``create_app(node)`` builds the ASGI app around an open ``Node``; ``corridor serve`` and
+``corridor demo`` run it with uvicorn. FastAPI runs the (blocking) route functions in its thread
+pool, so many requests wait on the group committer at once and are committed together.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.responses import Response
+
+from corridor import __version__
+from corridor.api import metrics, problems
+from corridor.api.ratelimit import RateLimiter
+from corridor.api.routes_documents import router as documents_router
+from corridor.api.routes_log import router as log_router
+from corridor.api.routes_parties import router as parties_router
+from corridor.services.access import Access
+from corridor.services.node import Node
+from corridor.web.pages import install as install_web
+
+DESCRIPTION = """
+The HTTP API of a Corridor node: DCSA eBL 3.0.3 transport documents, the title register with
+DCSA PINT 3.0 action codes, and the node's RFC 9162 Merkle log.
+
+Authenticate with a party's API token: `Authorization: Bearer cor_<id>_<secret>`
+(`corridor token create PARTY`). Every state-changing call accepts an `Idempotency-Key` header.
+Errors are RFC 9457 problem details (`application/problem+json`) that name the failing field.
+"""
+
+
+def create_app(node: Node, *, rate_limiter: RateLimiter | None = None, web: bool = True) -> FastAPI:
+    """The ASGI app for ``node``; ``rate_limiter`` None uses the default public limits."""
+    app = FastAPI(
+        title="Corridor node API",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.node = node
+    app.state.access = Access(node)
+    app.state.rate_limiter = rate_limiter if rate_limiter is not None else RateLimiter()
+    app.state.metrics = metrics.Metrics(node)
+    problems.install(app)
+    metrics.install(app, app.state.metrics)
+    app.include_router(documents_router)
+    app.include_router(parties_router)
+    app.include_router(log_router)
+
+    @app.get("/metrics", include_in_schema=False)
+    def prometheus() -> Response:
+        rendered: Response = app.state.metrics.render()
+        return rendered
+
+    if web:
+        install_web(app)
+    return app

@@ -1,0 +1,75 @@
+"""Prometheus metrics at ``/metrics``: requests, title actions, acknowledgement latency, batches.
+
+Each app has its own registry, so several nodes (or tests) in one process do not collide. Batch
+figures are read from the group committer when scraped.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable, Iterable
+
+from fastapi import FastAPI, Request, Response
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+
+from corridor.services.node import Node
+
+LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
+
+
+class _WriterCollector(Collector):
+    def __init__(self, node: Node) -> None:
+        self.node = node
+
+    def collect(self) -> Iterable[Metric]:
+        stats = self.node.writer_stats()
+        yield CounterMetricFamily(
+            "corridor_batches", "Group-commit batches committed", value=stats.batches
+        )
+        yield CounterMetricFamily(
+            "corridor_batched_requests", "Requests committed in batches", value=stats.items
+        )
+        yield GaugeMetricFamily(
+            "corridor_largest_batch", "Largest batch so far", value=stats.largest_batch
+        )
+
+
+class Metrics:
+    def __init__(self, node: Node) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Histogram(
+            "corridor_http_request_seconds",
+            "HTTP request latency by route",
+            ["method", "route", "status"],
+            registry=self.registry,
+            buckets=LATENCY_BUCKETS,
+        )
+        self.actions = Counter(
+            "corridor_actions",
+            "Title actions acknowledged (durable), by action code",
+            ["action_code"],
+            registry=self.registry,
+        )
+        self.registry.register(_WriterCollector(node))
+
+    def render(self) -> Response:
+        return Response(generate_latest(self.registry), media_type="text/plain; version=0.0.4")
+
+
+def install(app: FastAPI, metrics: Metrics) -> None:
+    """Time every request by its route template (not its raw path, to bound cardinality)."""
+
+    @app.middleware("http")
+    async def observe(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        template = getattr(route, "path", "unmatched")
+        metrics.requests.labels(request.method, template, str(response.status_code)).observe(
+            time.perf_counter() - started
+        )
+        return response

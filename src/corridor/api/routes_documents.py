@@ -18,6 +18,7 @@ from corridor.api.auth import AccessDep, Caller, NodeDep, PartyCaller
 from corridor.api.idempotency import IdempotencyKey, respond_once
 from corridor.api.problems import Problem
 from corridor.crypto.canonical import parse_json
+from corridor.domain.party import Role
 from corridor.domain.title import ActionCode, Status, available_actions
 from corridor.errors import InputError, NotFoundError, PermissionDeniedError
 from corridor.services.access import Principal
@@ -53,7 +54,8 @@ def visible_record(node: Node, caller: Principal, reference: str) -> schemas.Tit
     return schemas.title_out(node.record(reference))
 
 
-def _receipt_out(receipt: Receipt, node: Node) -> schemas.ReceiptOut:
+def _receipt_out(request: Request, receipt: Receipt, node: Node) -> schemas.ReceiptOut:
+    request.app.state.metrics.actions.labels(str(receipt.action_code)).inc()
     return schemas.ReceiptOut(
         transportDocumentReference=receipt.document_reference,
         actionCode=receipt.action_code,
@@ -67,8 +69,9 @@ def _receipt_out(receipt: Receipt, node: Node) -> schemas.ReceiptOut:
 def _decode_cursor(cursor: str | None) -> str | None:
     if cursor is None:
         return None
+    padded = cursor.encode() + b"=" * (-len(cursor) % 4)
     try:
-        return base64.urlsafe_b64decode(cursor.encode() + b"==").decode()
+        return base64.b64decode(padded, altchars=b"-_", validate=True).decode()
     except (ValueError, UnicodeDecodeError):
         raise InputError("query:cursor is not a cursor this API returned") from None
 
@@ -116,11 +119,13 @@ def issue_document(
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Issue a DCSA eBL 3.0.3 transport document as the calling carrier."""
-    assert caller.party_id is not None
+    if caller.party is None or Role.CARRIER not in caller.party.roles:
+        raise PermissionDeniedError("only a carrier may issue eBLs")
+    carrier = caller.party.party_id
 
     def produce() -> schemas.ReceiptOut:
-        receipt = node.issue(body.transportDocument, carrier=caller.party_id or "", to=body.issueTo)
-        return _receipt_out(receipt, node)
+        receipt = node.issue(body.transportDocument, carrier=carrier, to=body.issueTo)
+        return _receipt_out(request, receipt, node)
 
     return respond_once(request, access, caller, idempotency_key, body, produce, 201)
 
@@ -189,7 +194,7 @@ def act(
             reason_code=body.reasonCode,
             comments=body.comments,
         )
-        return _receipt_out(receipt, node)
+        return _receipt_out(request, receipt, node)
 
     return respond_once(request, access, caller, idempotency_key, body, produce)
 
@@ -214,6 +219,6 @@ def submit_signed(
         raise PermissionDeniedError("the entry names another actor; submit your own entries")
 
     def produce() -> schemas.ReceiptOut:
-        return _receipt_out(node.submit_signed(body.jws), node)
+        return _receipt_out(request, node.submit_signed(body.jws), node)
 
     return respond_once(request, access, caller, idempotency_key, body, produce)

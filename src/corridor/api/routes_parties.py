@@ -16,9 +16,10 @@ from corridor.api.auth import AccessDep, Caller, NodeDep, Operator
 from corridor.api.idempotency import IdempotencyKey, respond_once
 from corridor.api.routes_documents import ERRORS
 from corridor.crypto.keys import PublicKey
-from corridor.domain.party import IdentifyingCode
-from corridor.errors import PermissionDeniedError
+from corridor.domain.party import IdentifyingCode, Party
+from corridor.errors import NotFoundError, PermissionDeniedError, UnknownPartyError
 from corridor.services.access import Principal
+from corridor.services.node import Node
 
 router = APIRouter(prefix="/api/v1", tags=["parties"])
 
@@ -61,8 +62,16 @@ def add_party(
 @router.get("/parties/{party}", response_model=schemas.PartyOut, responses=ERRORS)
 def get_party(party: PartyRef, node: NodeDep, caller: Caller) -> schemas.PartyOut:
     """One party, with its public keys."""
-    found = node.party(party)
+    found = party_at(node, party)
     return schemas.party_out(found, node.party_keys(found.party_id))
+
+
+def party_at(node: Node, party: str) -> Party:
+    """The party a path names; 404 (not 422) when there is none."""
+    try:
+        return node.party(party)
+    except UnknownPartyError as missing:
+        raise NotFoundError(missing.message) from None
 
 
 def _own(caller: Principal, party_id: str) -> None:
@@ -75,7 +84,7 @@ def list_tokens(
     party: PartyRef, node: NodeDep, access: AccessDep, caller: Caller
 ) -> list[schemas.TokenOut]:
     """The party's tokens (never their secrets)."""
-    party_id = node.party(party).party_id
+    party_id = party_at(node, party).party_id
     _own(caller, party_id)
     return [schemas.token_out(row) for row in access.tokens(party_id)]
 
@@ -96,7 +105,7 @@ def create_token(
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """A new API token for the party; the secret is in this response only."""
-    party_id = node.party(party).party_id
+    party_id = party_at(node, party).party_id
     _own(caller, party_id)
 
     def produce() -> schemas.TokenCreatedOut:

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.responses import Response
 
 from corridor import __version__
-from corridor.api import metrics, problems
+from corridor.api import metrics, openapi, problems
 from corridor.api.ratelimit import RateLimiter
 from corridor.api.routes_documents import router as documents_router
 from corridor.api.routes_log import router as log_router
@@ -45,6 +45,7 @@ def create_app(node: Node, *, rate_limiter: RateLimiter | None = None, web: bool
     app.state.rate_limiter = rate_limiter if rate_limiter is not None else RateLimiter()
     app.state.metrics = metrics.Metrics(node)
     problems.install(app)
+    openapi.install(app)
     metrics.install(app, app.state.metrics)
     app.include_router(documents_router)
     app.include_router(parties_router)

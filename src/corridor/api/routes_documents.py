@@ -27,6 +27,8 @@ from corridor.services.entry_codec import payload_of
 from corridor.services.node import Node
 from corridor.services.writer import Receipt
 from corridor.storage import queries
+from corridor.storage import repository as repo
+from corridor.storage.repository import RegisterRow
 
 router = APIRouter(prefix="/api/v1/documents", tags=["documents"])
 
@@ -45,16 +47,21 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def visible_record(node: Node, caller: Principal, reference: str) -> schemas.TitleOut:
+def visible_register_row(node: Node, caller: Principal, reference: str) -> RegisterRow:
     """The title record, if ``caller`` may see it (404 otherwise, as if it did not exist)."""
-    if caller.party_id is not None:
-        with node.engine.connect() as conn:
-            if not queries.may_see(conn, caller.party_id, reference):
-                raise NotFoundError(f"no eBL with reference {reference} on this node")
-    return schemas.title_out(node.record(reference))
+    with node.engine.connect() as conn:
+        visible = caller.party_id is None or queries.may_see(conn, caller.party_id, reference)
+        row = repo.get_title(conn, reference) if visible else None
+    if row is None:
+        raise NotFoundError(f"no eBL with reference {reference} on this node")
+    return row
 
 
-def _receipt_out(request: Request, receipt: Receipt, node: Node) -> schemas.ReceiptOut:
+def visible_record(node: Node, caller: Principal, reference: str) -> schemas.TitleOut:
+    return schemas.title_out(visible_register_row(node, caller, reference))
+
+
+def _receipt_out(request: Request, receipt: Receipt) -> schemas.ReceiptOut:
     request.app.state.metrics.actions.labels(str(receipt.action_code)).inc()
     return schemas.ReceiptOut(
         transportDocumentReference=receipt.document_reference,
@@ -62,7 +69,7 @@ def _receipt_out(request: Request, receipt: Receipt, node: Node) -> schemas.Rece
         sequence=receipt.sequence,
         leafIndex=receipt.leaf_index,
         entryHash=receipt.entry_hash,
-        title=schemas.title_out(node.record(receipt.document_reference)),
+        title=schemas.title_out(RegisterRow(receipt.record, receipt.entry_hash)),
     )
 
 
@@ -125,7 +132,7 @@ def issue_document(
 
     def produce() -> schemas.ReceiptOut:
         receipt = node.issue(body.transportDocument, carrier=carrier, to=body.issueTo)
-        return _receipt_out(request, receipt, node)
+        return _receipt_out(request, receipt)
 
     return respond_once(request, access, caller, idempotency_key, body, produce, 201)
 
@@ -133,11 +140,11 @@ def issue_document(
 @router.get("/{reference}", response_model=schemas.DocumentOut, responses=ERRORS)
 def get_document(reference: Reference, node: NodeDep, caller: Caller) -> schemas.DocumentOut:
     """The title record, the transport document and what the caller may do now."""
-    title = visible_record(node, caller, reference)
-    record = node.record(reference).record
+    row = visible_register_row(node, caller, reference)
+    record = row.record
     actions = [] if caller.party_id is None else available_actions(record, caller.party_id)
     return schemas.DocumentOut(
-        title=title,
+        title=schemas.title_out(row),
         transportDocument=parse_json(node.document(reference)),
         availableActions=actions,
     )
@@ -194,7 +201,7 @@ def act(
             reason_code=body.reasonCode,
             comments=body.comments,
         )
-        return _receipt_out(request, receipt, node)
+        return _receipt_out(request, receipt)
 
     return respond_once(request, access, caller, idempotency_key, body, produce)
 
@@ -219,6 +226,6 @@ def submit_signed(
         raise PermissionDeniedError("the entry names another actor; submit your own entries")
 
     def produce() -> schemas.ReceiptOut:
-        return _receipt_out(request, node.submit_signed(body.jws), node)
+        return _receipt_out(request, node.submit_signed(body.jws))
 
     return respond_once(request, access, caller, idempotency_key, body, produce)

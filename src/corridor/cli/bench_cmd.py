@@ -1,4 +1,4 @@
-"""``corridor bench ledger [--json]``."""
+"""``corridor bench ledger|api [--json]``."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from corridor.bench.api import ApiBenchConfig, bench_api
 from corridor.bench.ledger import LedgerBenchConfig, bench_postgresql, bench_sqlite
 from corridor.cli.common import err, handle_errors, out
 
@@ -42,6 +43,25 @@ def ledger(
     else:
         result["postgresql"] = None
         result["postgresql_skipped"] = "set --postgres-url or CORRIDOR_BENCH_DATABASE_URL"
+    if as_json:
+        print(json.dumps(result, indent=2))
+    else:
+        out.print_json(json.dumps(result))
+
+
+@app.command("api")
+@handle_errors
+def api(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
+    clients: Annotated[int, typer.Option(min=1, max=256, help="Concurrent clients.")] = 16,
+    seconds: Annotated[
+        float, typer.Option(min=0.5, help="Seconds for each of the two phases.")
+    ] = 10.0,
+) -> None:
+    """Sustained API transfers/s and p99 latency on loopback (SQLite), beside a baseline GET."""
+    if not as_json:
+        err.print(f"serving a fresh SQLite node; {clients} clients, 2 x {seconds:g} s...")
+    result = bench_api(ApiBenchConfig(clients=clients, seconds=seconds))
     if as_json:
         print(json.dumps(result, indent=2))
     else:

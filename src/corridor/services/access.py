@@ -24,6 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy import Connection
+
 from corridor.domain.party import Party
 from corridor.errors import (
     AuthenticationError,
@@ -85,6 +87,15 @@ class Access:
 
     def __init__(self, node: Node) -> None:
         self.node = node
+        self._parties: dict[str, Party] = {}  # parties are never removed or changed
+
+    def _party(self, conn: Connection, party_id: str) -> Party | None:
+        party = self._parties.get(party_id)
+        if party is None:
+            party = repo.get_party(conn, party_id)
+            if party is not None:
+                self._parties[party_id] = party
+        return party
 
     # Tokens ---------------------------------------------------------------------------------
 
@@ -147,7 +158,7 @@ class Access:
                 raise AuthenticationError("the token has been revoked")
             if row.expires_at is not None and rows.as_utc(row.expires_at) <= self.node.clock():
                 raise AuthenticationError("the token has expired")
-            party = None if row.party_id is None else repo.get_party(conn, row.party_id)
+            party = None if row.party_id is None else self._party(conn, row.party_id)
         return Principal(party)
 
     # Web sessions ---------------------------------------------------------------------------
@@ -167,7 +178,7 @@ class Access:
     def session(self, secret: str) -> Principal | None:
         with self.node.engine.connect() as conn:
             party_id = rows.session_party(conn, _hash(secret), self.node.clock())
-            party = None if party_id is None else repo.get_party(conn, party_id)
+            party = None if party_id is None else self._party(conn, party_id)
         return None if party is None else Principal(party)
 
     def end_session(self, secret: str) -> None:

@@ -76,7 +76,7 @@ def _serve(home: Path, port: int) -> subprocess.Popen[bytes]:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            problem = server.stderr.read().decode() if server.stderr else ""
+            problem = server.communicate()[1].decode()
             raise NodeError(f"the benchmark server did not start: {problem.strip()[-300:]}")
         try:
             httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1).raise_for_status()
@@ -135,6 +135,8 @@ def bench_api(config: ApiBenchConfig) -> dict[str, Any]:
         finally:
             server.terminate()
             server.wait(timeout=30)
+            if server.stderr is not None:
+                server.stderr.close()
 
 
 def _measure(base: str, seeded: _Seeded, config: ApiBenchConfig) -> dict[str, Any]:

@@ -93,3 +93,9 @@ def test_parties_manage_only_their_own_tokens(api: Api) -> None:
     _problem(response, 403, "forbidden")
     missing = api.client.delete("/api/v1/tokens/abcdef", headers=api.headers("operator"))
     _problem(missing, 404, "not-found")
+
+
+def test_a_public_key_that_is_not_an_ed25519_jwk_is_bad_input(api: Api) -> None:
+    body = {"name": "Odd Key Ltd", "roles": ["trader"], "publicKeyJwk": {"kty": "RSA"}}
+    problem = _problem(api.post("/api/v1/parties", "operator", body), 422, "invalid-input")
+    assert problem["detail"].startswith("#/publicKeyJwk")

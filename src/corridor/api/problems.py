@@ -30,6 +30,7 @@ from corridor.errors import (
     ChainError,
     ConflictError,
     CorridorError,
+    CryptoError,
     DocumentRuleError,
     IdempotencyConflictError,
     InputError,
@@ -83,6 +84,7 @@ _STATUS: tuple[tuple[type[CorridorError], int, str, str], ...] = (
     (ConflictError, 409, "conflict", "A concurrent action won"),
     (VerificationError, 422, "verification", "Verification failed"),
     (NodeError, 503, "node-unavailable", "The node cannot serve this now"),
+    (CryptoError, 503, "node-keys", "The node could not use a key it holds"),
 )
 
 

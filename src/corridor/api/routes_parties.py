@@ -6,7 +6,7 @@ must be able to name a recipient). A party manages its own tokens; the operator 
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
@@ -17,7 +17,13 @@ from corridor.api.idempotency import IdempotencyKey, respond_once
 from corridor.api.routes_documents import ERRORS
 from corridor.crypto.keys import PublicKey
 from corridor.domain.party import IdentifyingCode, Party
-from corridor.errors import NotFoundError, PermissionDeniedError, UnknownPartyError
+from corridor.errors import (
+    CryptoError,
+    InputError,
+    NotFoundError,
+    PermissionDeniedError,
+    UnknownPartyError,
+)
 from corridor.services.access import Principal
 from corridor.services.node import Node
 
@@ -50,7 +56,7 @@ def add_party(
 ) -> Response:
     """Register a party (operator only). Without a public key the node makes a custodial one."""
     codes = [IdentifyingCode.parse(code) for code in body.codes]
-    public_key = None if body.publicKeyJwk is None else PublicKey.from_jwk(body.publicKeyJwk)
+    public_key = None if body.publicKeyJwk is None else _public_key(body.publicKeyJwk)
 
     def produce() -> schemas.PartyOut:
         party = node.add_party(body.name, frozenset(body.roles), codes, public_key)
@@ -64,6 +70,13 @@ def get_party(party: PartyRef, node: NodeDep, caller: Caller) -> schemas.PartyOu
     """One party, with its public keys."""
     found = party_at(node, party)
     return schemas.party_out(found, node.party_keys(found.party_id))
+
+
+def _public_key(jwk: dict[str, Any]) -> PublicKey:
+    try:
+        return PublicKey.from_jwk(jwk)
+    except CryptoError as bad:
+        raise InputError(f"#/publicKeyJwk: {bad.message}") from None
 
 
 def party_at(node: Node, party: str) -> Party:

@@ -99,3 +99,10 @@ def test_a_public_key_that_is_not_an_ed25519_jwk_is_bad_input(api: Api) -> None:
     body = {"name": "Odd Key Ltd", "roles": ["trader"], "publicKeyJwk": {"kty": "RSA"}}
     problem = _problem(api.post("/api/v1/parties", "operator", body), 422, "invalid-input")
     assert problem["detail"].startswith("#/publicKeyJwk")
+
+
+def test_a_non_ascii_name_registered_twice_is_refused_cleanly(api: Api) -> None:
+    body = {"name": "Straße Ïnc", "roles": ["trader"]}
+    assert api.post("/api/v1/parties", "operator", body).status_code == 201
+    problem = _problem(api.post("/api/v1/parties", "operator", body), 422, "invalid-input")
+    assert "already exists" in problem["detail"]

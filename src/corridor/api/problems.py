@@ -21,7 +21,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from corridor.api.ratelimit import RateLimitedError
@@ -166,6 +166,18 @@ def install(app: FastAPI) -> None:
         slug = "not-found" if exc.status_code == 404 else f"http-{exc.status_code}"
         title = "Not found" if exc.status_code == 404 else "HTTP error"
         return problem_response(exc.status_code, slug, title, str(exc.detail), request.url.path)
+
+    @app.exception_handler(IntegrityError)
+    async def integrity_error(request: Request, exc: IntegrityError) -> JSONResponse:
+        # A unique key refused a row another request wrote first: a lost race, not a failure.
+        log.info("integrity error on %s: %s", request.url.path, exc.orig)
+        return problem_response(
+            409,
+            "conflict",
+            "A concurrent request won",
+            "the same thing was just created by another request; read it back or retry",
+            request.url.path,
+        )
 
     @app.exception_handler(SQLAlchemyError)
     async def database_error(request: Request, exc: SQLAlchemyError) -> JSONResponse:

@@ -104,10 +104,11 @@ def get_party(conn: Connection, party_id: str) -> Party | None:
 
 
 def find_party(conn: Connection, id_or_name: str) -> Party | None:
-    """By id, or by name ignoring case."""
+    """By id, or by name: exactly, or ignoring case (SQLite's lower() folds only ASCII)."""
     query = select(tables.parties).where(
         or_(
             tables.parties.c.party_id == id_or_name,
+            tables.parties.c.name == id_or_name,
             func.lower(tables.parties.c.name) == id_or_name.lower(),
         )
     )

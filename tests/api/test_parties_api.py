@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from corridor.crypto.keys import PrivateKey
-from corridor.services.access import SIGNIN, Access
+from corridor.services.access import SIGNIN, Access, Principal
 
 from .conftest import Api
 from .test_documents_api import _problem
@@ -106,3 +106,13 @@ def test_a_non_ascii_name_registered_twice_is_refused_cleanly(api: Api) -> None:
     assert api.post("/api/v1/parties", "operator", body).status_code == 201
     problem = _problem(api.post("/api/v1/parties", "operator", body), 422, "invalid-input")
     assert "already exists" in problem["detail"]
+
+
+def test_revoking_a_sign_in_link_ends_the_sessions_it_opened(api: Api) -> None:
+    access = Access(api.node)
+    link = access.create_token(api.ids["exporter"], kind=SIGNIN)
+    secret, principal = access.start_session(link.token)
+    assert principal.party_id == api.ids["exporter"]
+    assert access.session(secret) == principal
+    access.revoke_token(link.row.token_id, by=Principal(None))
+    assert access.session(secret) is None

@@ -4,10 +4,12 @@ A token is ``cor_<id>_<secret>``. The node keeps the id and the SHA-256 of the s
 database does not yield usable tokens, and compares in constant time. Token kinds:
 
 - ``api``: a bearer token for the HTTP API, for one party or (with no party) the node operator;
-- ``signin``: a sign-in link for the web app; it opens a web session and is not an API token.
+- ``signin``: a sign-in link for the web app; it opens web sessions (it may be used again until
+  it expires, so one link per party serves a demo) and is not an API token.
 
-A web session is a random secret in a cookie, stored hashed with an expiry. Every token is
-revocable; a revoked or expired token authenticates nothing.
+A web session is a random secret in a cookie, stored hashed with an expiry and the sign-in link
+that opened it. Every token is revocable; a revoked or expired token authenticates nothing, and
+revoking a sign-in link ends the sessions it opened.
 
 Idempotency: a state-changing request may carry an ``Idempotency-Key``. The first request with a
 key claims it (with a fingerprint of the request), runs, and stores its response; a retry with the
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -76,6 +79,9 @@ class Principal:
 class IssuedToken:
     row: rows.TokenRow
     token: str
+
+
+_TOKEN_ID = re.compile(r"[0-9a-f]{16}")
 
 
 def _hash(secret: str) -> str:
@@ -146,8 +152,11 @@ class Access:
 
     def authenticate(self, presented: str, *, kind: str = API) -> Principal:
         """The principal a presented token stands for; AuthenticationError if none."""
+        return self._check(presented, kind)[1]
+
+    def _check(self, presented: str, kind: str) -> tuple[rows.TokenRow, Principal]:
         parts = presented.strip().split("_", 2)
-        if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
+        if len(parts) != 3 or parts[0] != TOKEN_PREFIX or not _TOKEN_ID.fullmatch(parts[1]):
             raise AuthenticationError("the token is not a Corridor token (cor_<id>_<secret>)")
         with self.node.engine.connect() as conn:
             row = rows.get_token(conn, parts[1])
@@ -159,21 +168,22 @@ class Access:
             if row.expires_at is not None and rows.as_utc(row.expires_at) <= self.node.clock():
                 raise AuthenticationError("the token has expired")
             party = None if row.party_id is None else self._party(conn, row.party_id)
-        return Principal(party)
+        return row, Principal(party)
 
     # Web sessions ---------------------------------------------------------------------------
 
     def start_session(self, signin_token: str) -> tuple[str, Principal]:
         """Exchange a sign-in link's token for a new session; return the cookie value."""
-        principal = self.authenticate(signin_token, kind=SIGNIN)
-        assert principal.party is not None  # sign-in links are always for a party
+        token, principal = self._check(signin_token, SIGNIN)
         secret = secrets.token_urlsafe(32)
         now = self.node.clock()
         with writing(self.node.engine) as conn:
-            rows.insert_session(
-                conn, _hash(secret), principal.party.party_id, now, now + SESSION_LIFETIME
-            )
+            rows.insert_session(conn, _hash(secret), token, now, now + SESSION_LIFETIME)
         return secret, principal
+
+    def derive_key(self, purpose: str) -> bytes:
+        """A secret key for ``purpose`` (e.g. CSRF tokens), derived from the node's master key."""
+        return self.node.derive_secret(f"access/{purpose}")
 
     def session(self, secret: str) -> Principal | None:
         with self.node.engine.connect() as conn:

@@ -7,6 +7,8 @@ transactions. Time comes from an injected clock so tests can pin it.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -161,6 +163,10 @@ class Node:
                 "check CORRIDOR_DATABASE_URL"
             )
         return cls(home, config, node_key, kek, engine, clock)
+
+    def derive_secret(self, purpose: str) -> bytes:
+        """A 32-byte secret for ``purpose``, derived from the node's master key (HMAC-SHA-256)."""
+        return hmac.new(self._kek, b"corridor/derive/" + purpose.encode(), hashlib.sha256).digest()
 
     def writer_stats(self) -> BatchStats:
         return self._committer.stats

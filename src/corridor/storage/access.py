@@ -62,22 +62,31 @@ def revoke_token(conn: Connection, token_id: str, at: datetime) -> bool:
 
 
 def insert_session(
-    conn: Connection, session_hash: str, party_id: str, created: datetime, expires: datetime
+    conn: Connection,
+    session_hash: str,
+    token: TokenRow,
+    created: datetime,
+    expires: datetime,
 ) -> None:
     conn.execute(
         insert(web_sessions).values(
-            session_hash=session_hash, party_id=party_id, created_at=created, expires_at=expires
+            session_hash=session_hash,
+            party_id=token.party_id,
+            token_id=token.token_id,
+            created_at=created,
+            expires_at=expires,
         )
     )
 
 
 def session_party(conn: Connection, session_hash: str, now: datetime) -> str | None:
+    """The session's party, while the session and the sign-in link that opened it are valid."""
     found = conn.execute(
-        select(web_sessions.c.party_id, web_sessions.c.expires_at).where(
-            web_sessions.c.session_hash == session_hash
-        )
+        select(web_sessions.c.party_id, web_sessions.c.expires_at, api_tokens.c.revoked_at)
+        .join(api_tokens, api_tokens.c.token_id == web_sessions.c.token_id)
+        .where(web_sessions.c.session_hash == session_hash)
     ).first()
-    if found is None or as_utc(found.expires_at) <= now:
+    if found is None or found.revoked_at is not None or as_utc(found.expires_at) <= now:
         return None
     party_id: str = found.party_id
     return party_id

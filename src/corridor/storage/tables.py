@@ -151,6 +151,7 @@ web_sessions = Table(
     metadata,
     Column("session_hash", String(64), primary_key=True),
     Column("party_id", String(64), ForeignKey("parties.party_id"), nullable=False),
+    Column("token_id", String(32), ForeignKey("api_tokens.token_id"), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
 )

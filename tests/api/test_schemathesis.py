@@ -35,8 +35,8 @@ CHECKS = [
 
 
 @pytest.fixture
-def seeded(sqlite_node: Node) -> Iterator[Api]:
-    api = make_api(sqlite_node)
+def seeded(node: Node) -> Iterator[Api]:
+    api = make_api(node)
     with api.client:
         api.issue("CQFUZZ001")
         api.act("CQFUZZ001", "exporter", "TRANSFER", "cq_bank")

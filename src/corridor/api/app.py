@@ -12,6 +12,7 @@ from fastapi.responses import Response
 
 from corridor import __version__
 from corridor.api import metrics, openapi, problems
+from corridor.api.hygiene import RequestHygiene
 from corridor.api.ratelimit import RateLimiter
 from corridor.api.routes_documents import router as documents_router
 from corridor.api.routes_log import router as log_router
@@ -47,6 +48,7 @@ def create_app(node: Node, *, rate_limiter: RateLimiter | None = None, web: bool
     problems.install(app)
     openapi.install(app)
     metrics.install(app, app.state.metrics)
+    app.add_middleware(RequestHygiene)
     app.include_router(documents_router)
     app.include_router(parties_router)
     app.include_router(log_router)

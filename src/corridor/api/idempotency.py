@@ -15,6 +15,7 @@ from fastapi import Header, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
+from corridor.api.problems import PROBLEM_JSON
 from corridor.services.access import Access, Principal
 
 IdempotencyKey = Annotated[
@@ -43,19 +44,31 @@ def respond_once(
     body: BaseModel | None,
     produce: Callable[[], BaseModel],
     status_code: int = 200,
+    replay_as: Callable[[BaseModel], BaseModel] | None = None,
 ) -> Response:
-    """Run ``produce`` (at most once per idempotency key) and answer with its JSON."""
+    """Run ``produce`` (at most once per idempotency key) and answer with its JSON.
 
-    def run() -> tuple[int, bytes]:
-        return status_code, produce().model_dump_json().encode()
+    ``replay_as`` turns the answer into what is stored for replays, for an answer that holds a
+    secret the node must not keep (a new token's secret is shown once; a replay gets a problem).
+    """
+
+    def run() -> tuple[int, bytes, int, bytes]:
+        made = produce()
+        answer = made.model_dump_json().encode()
+        if replay_as is None:
+            return status_code, answer, status_code, answer
+        problem = replay_as(made).model_dump_json(exclude_none=True).encode()
+        return status_code, answer, 409, problem
 
     if key is None:
-        status, payload = run()
+        status, payload, _, _ = run()
         replayed = False
     else:
         status, payload, replayed = access.once(caller, key, _fingerprint(request, body), run)
     headers = {"Idempotent-Replayed": "true"} if replayed else None
-    return Response(payload, status_code=status, media_type="application/json", headers=headers)
+    media = PROBLEM_JSON if status >= 400 else "application/json"
+    return Response(payload, status_code=status, media_type=media, headers=headers)
+
 
 
 def json_response(model: BaseModel, status_code: int = 200) -> JSONResponse:

@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from corridor.services.node import Node
 
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 
 
@@ -83,7 +84,8 @@ class _Observe:
             await self.app(scope, receive, sending)
         finally:
             template = getattr(scope.get("route"), "path", "unmatched")
-            self.metrics.requests.labels(scope["method"], template, str(status)).observe(
+            method = scope["method"] if scope["method"] in METHODS else "other"
+            self.metrics.requests.labels(method, template, str(status)).observe(
                 time.perf_counter() - started
             )
 

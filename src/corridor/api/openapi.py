@@ -19,6 +19,7 @@ from corridor.api.problems import PROBLEM_JSON
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 COMMON_ERRORS = {
     "400": "Malformed request",
+    "413": "The body is too large",
     "422": "Invalid input; `errors` names each failing field",
     "503": "The node or its database is unavailable",
 }

@@ -2,7 +2,7 @@
 
 Each client address gets ``burst`` requests at once and ``rate`` more per second after that; an
 empty bucket answers 429 with ``Retry-After``. Buckets live in memory (one node process); idle ones
-are forgotten so the table cannot grow without bound.
+are forgotten, least recently seen first, so the table never holds more than ``MAX_CLIENTS``.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from fastapi import Request
@@ -37,7 +38,7 @@ class RateLimiter:
     def __init__(self, rate: float = 5.0, burst: int = 60) -> None:
         self.rate = rate
         self.burst = burst
-        self._buckets: dict[str, _Bucket] = {}
+        self._buckets: OrderedDict[str, _Bucket] = OrderedDict()
         self._lock = threading.Lock()
 
     def take(self, client: str, now: float | None = None) -> None:
@@ -47,17 +48,14 @@ class RateLimiter:
             bucket = self._buckets.get(client)
             if bucket is None:
                 if len(self._buckets) >= MAX_CLIENTS:
-                    self._forget_full(now)
+                    self._buckets.popitem(last=False)  # the least recently seen client
                 bucket = self._buckets[client] = _Bucket(float(self.burst), now)
+            self._buckets.move_to_end(client)
             bucket.tokens = min(self.burst, bucket.tokens + (now - bucket.stamp) * self.rate)
             bucket.stamp = now
             if bucket.tokens < 1:
                 raise RateLimitedError((1 - bucket.tokens) / self.rate)
             bucket.tokens -= 1
-
-    def _forget_full(self, now: float) -> None:
-        refill = self.burst / self.rate
-        self._buckets = {c: b for c, b in self._buckets.items() if now - b.stamp < refill}
 
 
 def public_rate_limit(request: Request) -> None:

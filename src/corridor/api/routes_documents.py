@@ -33,7 +33,14 @@ from corridor.storage.repository import RegisterRow
 router = APIRouter(prefix="/api/v1/documents", tags=["documents"])
 
 Reference = Annotated[
-    str, Path(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9_\-]+$", description="TDR")
+    str,
+    Path(
+        min_length=1,
+        max_length=20,
+        pattern=r"^\S(?:.*\S)?$",
+        description="The transport document reference (DCSA: 1-20 characters, no outer spaces; "
+        "percent-encode it).",
+    ),
 ]
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": Problem, "description": text}
@@ -137,20 +144,9 @@ def issue_document(
     return respond_once(request, access, caller, idempotency_key, body, produce, 201)
 
 
-@router.get("/{reference}", response_model=schemas.DocumentOut, responses=ERRORS)
-def get_document(reference: Reference, node: NodeDep, caller: Caller) -> schemas.DocumentOut:
-    """The title record, the transport document and what the caller may do now."""
-    row = visible_register_row(node, caller, reference)
-    record = row.record
-    actions = [] if caller.party_id is None else available_actions(record, caller.party_id)
-    return schemas.DocumentOut(
-        title=schemas.title_out(row),
-        transportDocument=parse_json(node.document(reference)),
-        availableActions=actions,
-    )
-
-
-@router.get("/{reference}/history", response_model=list[schemas.HistoryEntryOut], responses=ERRORS)
+@router.get(
+    "/{reference:path}/history", response_model=list[schemas.HistoryEntryOut], responses=ERRORS
+)
 def get_history(
     reference: Reference, node: NodeDep, caller: Caller
 ) -> list[schemas.HistoryEntryOut]:
@@ -172,14 +168,14 @@ def get_history(
     ]
 
 
-@router.get("/{reference}/bundle", responses=ERRORS)
+@router.get("/{reference:path}/bundle", responses=ERRORS)
 def get_bundle(reference: Reference, node: NodeDep, caller: Caller) -> dict[str, Any]:
     """The offline bundle (document, signed entries, proofs, checkpoint, attestations)."""
     visible_record(node, caller, reference)
     return build_bundle(node, reference)
 
 
-@router.post("/{reference}/actions", response_model=schemas.ReceiptOut, responses=ERRORS)
+@router.post("/{reference:path}/actions", response_model=schemas.ReceiptOut, responses=ERRORS)
 def act(
     request: Request,
     reference: Reference,
@@ -206,7 +202,9 @@ def act(
     return respond_once(request, access, caller, idempotency_key, body, produce)
 
 
-@router.post("/{reference}/signed-entries", response_model=schemas.ReceiptOut, responses=ERRORS)
+@router.post(
+    "/{reference:path}/signed-entries", response_model=schemas.ReceiptOut, responses=ERRORS
+)
 def submit_signed(
     request: Request,
     reference: Reference,
@@ -229,3 +227,17 @@ def submit_signed(
         return _receipt_out(request, node.submit_signed(body.jws))
 
     return respond_once(request, access, caller, idempotency_key, body, produce)
+
+
+# Last: a reference may contain '/', so the suffixed routes above must match first.
+@router.get("/{reference:path}", response_model=schemas.DocumentOut, responses=ERRORS)
+def get_document(reference: Reference, node: NodeDep, caller: Caller) -> schemas.DocumentOut:
+    """The title record, the transport document and what the caller may do now."""
+    row = visible_register_row(node, caller, reference)
+    record = row.record
+    actions = [] if caller.party_id is None else available_actions(record, caller.party_id)
+    return schemas.DocumentOut(
+        title=schemas.title_out(row),
+        transportDocument=parse_json(node.document(reference)),
+        availableActions=actions,
+    )

@@ -31,9 +31,11 @@ def _b64(data: bytes) -> str:
 @router.get("/health", response_model=schemas.HealthOut, tags=["system"])
 def health(node: NodeDep) -> schemas.HealthOut:
     """The node answers and its database is reachable."""
-    head = proofs.latest_checkpoint(node)
     return schemas.HealthOut(
-        status="ok", platform=node.config.platform, treeSize=head.size, version=__version__
+        status="ok",
+        platform=node.config.platform,
+        treeSize=proofs.head_size(node),
+        version=__version__,
     )
 
 

@@ -10,10 +10,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
+from pydantic import BaseModel
 
 from corridor.api import schemas
 from corridor.api.auth import AccessDep, Caller, NodeDep, Operator
 from corridor.api.idempotency import IdempotencyKey, respond_once
+from corridor.api.problems import PROBLEM_BASE, Problem
 from corridor.api.routes_documents import ERRORS
 from corridor.crypto.keys import PublicKey
 from corridor.domain.party import IdentifyingCode, Party
@@ -127,7 +129,19 @@ def create_token(
             **schemas.token_out(issued.row).model_dump(), token=issued.token
         )
 
-    return respond_once(request, access, caller, idempotency_key, body, produce, 201)
+    def replay_as(made: BaseModel) -> Problem:
+        assert isinstance(made, schemas.TokenCreatedOut)
+        return Problem(
+            type=PROBLEM_BASE + "token-shown-once",
+            title="Token already created",
+            status=409,
+            detail=f"this request already created token {made.tokenId}; its secret is shown only "
+            "once: use it, or revoke it and create another",
+        )
+
+    return respond_once(
+        request, access, caller, idempotency_key, body, produce, 201, replay_as=replay_as
+    )
 
 
 @router.delete("/tokens/{token_id}", status_code=204, responses=ERRORS)

@@ -5,10 +5,11 @@ Requests refuse unknown fields, so a typo is an error rather than a silently ign
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from corridor.crypto.keys import PublicKey
 from corridor.domain.party import Party, Role
@@ -21,8 +22,35 @@ NAME = Field(min_length=1, max_length=200)
 PARTY_REF = Field(min_length=1, max_length=200, description="A party id or its exact name.")
 
 
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def control_character_at(value: Any, pointer: str = "") -> str | None:
+    """The JSON pointer of the first string (or key) holding a control character, if any."""
+    if isinstance(value, str):
+        return pointer or "/" if CONTROL_CHARACTERS.search(value) else None
+    items: list[tuple[str, Any]] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if CONTROL_CHARACTERS.search(str(key)):
+                return f"{pointer}/{key!r}"
+            items.append((f"{pointer}/{key}", item))
+    elif isinstance(value, list):
+        items = [(f"{pointer}/{i}", item) for i, item in enumerate(value)]
+    return next((p for path, item in items if (p := control_character_at(item, path))), None)
+
+
 class Strict(BaseModel):
+    """A request body: unknown fields and control characters (NUL, ...) are refused."""
+
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="after")
+    def _no_control_characters(self) -> Strict:
+        where = control_character_at(self.model_dump(mode="json"))
+        if where is not None:
+            raise ValueError(f"#{where}: control characters (e.g. NUL) are not allowed")
+        return self
 
 
 # Requests ---------------------------------------------------------------------------------------

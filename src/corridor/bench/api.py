@@ -102,8 +102,10 @@ def _drive(base: str, config: ApiBenchConfig, call: Call) -> dict[str, Any]:
             while not stop.is_set():
                 started = time.perf_counter()
                 ok = call(session, index + step * config.clients)
-                latencies[index].append(time.perf_counter() - started)
-                failures[index] += 0 if ok else 1
+                if ok:  # only answered, successful requests count towards rate and latency
+                    latencies[index].append(time.perf_counter() - started)
+                else:
+                    failures[index] += 1
                 step += 1
 
     threads = [threading.Thread(target=client, args=(i,)) for i in range(config.clients)]

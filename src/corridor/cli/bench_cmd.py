@@ -66,3 +66,7 @@ def api(
         print(json.dumps(result, indent=2))
     else:
         out.print_json(json.dumps(result))
+    failed = result["transfers"]["failed"] + result["baseline_authenticated_get"]["failed"]
+    if failed:
+        err.print(f"error: {failed} requests failed; the figures count only the successful ones")
+        raise typer.Exit(1)

@@ -202,9 +202,13 @@ class Access:
         principal: Principal,
         key: str,
         fingerprint: str,
-        run: Callable[[], tuple[int, bytes]],
+        run: Callable[[], tuple[int, bytes, int, bytes]],
     ) -> tuple[int, bytes, bool]:
-        """Run ``run`` at most once per key; return (status, body, replayed)."""
+        """Run ``run`` at most once per key; return (status, body, replayed).
+
+        ``run`` returns the answer and, separately, what to store for replays (the same, except
+        for answers that carry a secret).
+        """
         if not key or len(key) > MAX_IDEMPOTENCY_KEY or not key.isprintable():
             raise InputError("Idempotency-Key must be 1 to 255 printable characters")
         with writing(self.node.engine) as conn:
@@ -222,11 +226,11 @@ class Access:
                 )
             return seen.status_code, seen.body, True
         try:
-            status, body = run()
+            status, body, stored_status, stored = run()
         except BaseException:
             with writing(self.node.engine) as conn:
                 rows.release_idempotency_key(conn, principal.key, key)
             raise
         with writing(self.node.engine) as conn:
-            rows.complete_idempotency_key(conn, principal.key, key, status, body)
+            rows.complete_idempotency_key(conn, principal.key, key, stored_status, stored)
         return status, body, False

@@ -16,7 +16,7 @@ from corridor.ledger.merkle import MerkleTree
 from corridor.services.node import Node
 from corridor.storage import queries
 from corridor.storage import repository as repo
-from corridor.storage.engine import writing
+from corridor.storage.engine import lock_log_head, writing
 
 
 @dataclass(frozen=True)
@@ -48,10 +48,20 @@ def latest_checkpoint(node: Node) -> SignedHead:
         stored = queries.checkpoint_at(conn, size)
     if stored is None:
         with writing(node.engine) as conn:
-            size, root = repo.read_log_head(conn)
-            stored = sign_checkpoint(Checkpoint(node.config.origin, size, root), node.note_signer)
-            repo.save_checkpoint(conn, size, stored, node.clock())
+            # Under the head lock, so concurrent readers sign and store each head only once.
+            size, root = lock_log_head(conn)
+            stored = queries.checkpoint_at(conn, size)
+            if stored is None:
+                checkpoint = Checkpoint(node.config.origin, size, root)
+                stored = sign_checkpoint(checkpoint, node.note_signer)
+                repo.save_checkpoint(conn, size, stored, node.clock())
     return SignedHead(size, root, stored)
+
+
+def head_size(node: Node) -> int:
+    """The committed log size, read without signing anything."""
+    with node.engine.connect() as conn:
+        return repo.read_log_head(conn)[0]
 
 
 def _tree_for(node: Node, size: int) -> MerkleTree:

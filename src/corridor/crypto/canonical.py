@@ -109,10 +109,12 @@ def _in_fast_domain(value: Any) -> bool:
                 continue
             return False
         if kind is dict:
-            for key in item:
+            for key, member in item.items():
                 if type(key) is not str or not _key_sorts_alike(key):
                     return False
-            stack.extend(item.values())
+                # Strings and null need no scan: skip the stack for the common members.
+                if type(member) is not str and member is not None:
+                    stack.append(member)
         elif kind is list or kind is tuple:
             stack.extend(item)
         else:

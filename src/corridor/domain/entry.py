@@ -59,7 +59,10 @@ _MAX_LENGTHS = {
 def format_action_datetime(moment: datetime) -> str:
     """RFC 3339 UTC with milliseconds, as PINT's ``actionDateTime`` asks."""
     utc = moment.astimezone(UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+    return (
+        f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T"
+        f"{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}.{utc.microsecond // 1000:03d}Z"
+    )
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,21 @@ Because every writer takes the head lock first, actions on one document are stri
 across threads, processes and machines: of two conflicting actions the second sees the first's
 result and is refused (invariant 6). The entries table's unique ``(document, sequence)`` key and
 the record's version check are independent second guards.
+
+Pipelining (ADR 0005). When every record and key a batch needs is already in memory, the batch
+is *staged*: validated, signed and appended to the tree on top of the batches staged before it,
+while the durability thread still commits the previous one. Completing it then locks the head
+and checks that it is exactly where the batch was prepared from (``base_size``) and that nothing
+staged before it was thrown away (``generation``); otherwise the prepared work is discarded and
+the batch is done again, whole, under the lock. So a batch is committed only on the basis the
+database really holds, and an action is still acknowledged only after its own commit. A batch
+that needs the database (an issue, an unknown record or key) is done whole under the lock, after
+everything staged before it has completed.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,11 +41,18 @@ from corridor.crypto.keys import PrivateKey
 from corridor.domain import title
 from corridor.domain.entry import ENTRY_TYPE, EntryPayload, format_action_datetime
 from corridor.domain.title import Action, ActionCode, IssueTerms, TitleRecord
-from corridor.errors import ConflictError, CorridorError, NotFoundError, TransitionError
+from corridor.errors import (
+    ConflictError,
+    CorridorError,
+    NodeError,
+    NotFoundError,
+    TransitionError,
+)
 from corridor.ledger.merkle import MerkleTree, leaf_hash
 from corridor.services.chain import check_next_entry
+from corridor.storage import hot_log
 from corridor.storage import repository as repo
-from corridor.storage.engine import lock_log_head, writing
+from corridor.storage.engine import writer_connection
 from corridor.storage.repository import EntryRow, RegisterRow
 
 
@@ -85,7 +103,13 @@ KeyLookup = Callable[[Any, str], tuple[str, PrivateKey]]
 
 
 class LogWriter:
-    """Commits batches of requests; used only from the group-commit writer thread."""
+    """Commits batches of requests for the group committer (module docstring, ADR 0005).
+
+    ``commit_batch`` is what the ``GroupCommitter`` is given: ``stage`` runs on its writer thread,
+    ``complete`` and ``close`` on its durability thread, which owns the database connection.
+    ``_state`` guards the tree, the record and key caches and the generation: the writer thread
+    holds it while it prepares a batch, the durability thread while it re-does one.
+    """
 
     def __init__(self, engine: Engine, platform: str, signing_key: KeyLookup) -> None:
         self._engine = engine
@@ -93,30 +117,117 @@ class LogWriter:
         self._signing_key = signing_key
         self.tree = MerkleTree()
         self._tree_valid = False
-        # Records as this writer last committed them; valid only while no other process has
-        # appended to the log since (checked against the locked log head on every batch).
+        # Records as of the tree's head (the last batch prepared); valid only while no other
+        # process has appended to the log since (checked against the locked log head).
         self._cache: dict[str, RegisterRow] = {}
         self._cache_size = -1
+        self._keys: dict[str, tuple[str, PrivateKey]] = {}
+        self._generation = 0  # bumped whenever prepared-but-uncommitted state is thrown away
+        self._state = threading.Lock()
+        self._conn: Connection | None = None
+        self.commit_batch = _WriterSession(self)
 
-    def commit_batch(self, requests: Sequence[Request]) -> list[Receipt | BaseException]:
-        try:
-            with writing(self._engine) as conn:
-                size, _root = lock_log_head(conn)
-                self._sync_tree(conn, size)
-                if size != self._cache_size:
-                    self._cache = {}  # another process appended: what we remember may be stale
-                batch = _Batch(conn, self._cache)
+    def close(self) -> None:
+        """Release the writer's connection (called by the thread that used it, as it stops)."""
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            conn.close()
+
+    def _connection(self) -> Connection:
+        if self._conn is None:
+            self._conn = writer_connection(self._engine)
+        return self._conn
+
+    def _forget(self) -> None:
+        """Drop everything not read back from the database (``_state`` held)."""
+        self._generation += 1
+        self._tree_valid = False
+        self._cache, self._cache_size = {}, -1
+
+    # One batch at a time, under the log-head lock ------------------------------------------
+
+    def commit(self, requests: Sequence[Request]) -> list[Receipt | BaseException]:
+        """Validate, sign and write ``requests`` in one transaction; return once it committed."""
+        with self._state:
+            conn = self._connection()
+            try:
+                with conn.begin():
+                    size, _root = hot_log.lock_head(conn)
+                    self._sync_tree(conn, size)
+                    if size != self._cache_size:
+                        self._cache = {}  # another process appended: what we hold may be stale
+                    batch = _Batch(conn, self._cache)
+                    outcomes = [self._one(batch, request) for request in requests]
+                    batch.flush(conn)
+                    if self.tree.size != size:
+                        hot_log.set_head(conn, self.tree.size, self.tree.root())
+            except BaseException:
+                self._forget()
+                self.close()  # a failed connection is not reused; the next batch opens another
+                raise
+            self._cache.update(batch.staged)
+            self._cache_size = self.tree.size
+            return outcomes
+
+    # Pipelined: prepare from memory, then write and commit ----------------------------------
+
+    def stage(self, requests: Sequence[Request]) -> _Prepared | _FullCommit:
+        """Prepare ``requests`` on top of every batch staged so far, if memory suffices."""
+        with self._state:
+            if not self._in_memory(requests):
+                return _FullCommit(self, requests)
+            base = self.tree.size
+            batch = _Batch(None, self._cache)
+            try:
                 outcomes = [self._one(batch, request) for request in requests]
-                batch.flush()
-                if self.tree.size != size:
-                    repo.set_log_head(conn, self.tree.size, self.tree.root())
+            except BaseException:
+                self._forget()
+                raise
+            self._cache.update(batch.staged)
+            self._cache_size = self.tree.size
+            root = self.tree.root() if self.tree.size != base else None
+            return _Prepared(self, requests, batch, outcomes, base, root, self._generation)
+
+    def _in_memory(self, requests: Sequence[Request]) -> bool:
+        """True if every record and key the batch needs is known and known to be current."""
+        if not self._tree_valid or self._cache_size != self.tree.size:
+            return False
+        for request in requests:
+            if isinstance(request, IssueRequest):
+                return False
+            if isinstance(request, ActionRequest):
+                if request.action.actor not in self._keys:
+                    return False
+                reference = request.document_reference
+            else:
+                reference = request.payload.document_reference
+            if reference not in self._cache:
+                return False
+        return True
+
+    def complete(self, prepared: _Prepared) -> list[Receipt | BaseException]:
+        """Write a prepared batch and commit it, or re-do it if its basis did not hold."""
+        if prepared.generation != self._generation:
+            return self.commit(prepared.requests)  # an earlier batch failed under it
+        conn = self._connection()
+        try:
+            with conn.begin():
+                size, _root = hot_log.lock_head(conn)
+                if size != prepared.base_size:
+                    raise _StaleBasisError
+                prepared.batch.flush(conn)
+                if prepared.root is not None:
+                    hot_log.set_head(conn, prepared.size, prepared.root)
+        except _StaleBasisError:  # another process appended: prepare again under the lock
+            with self._state:
+                self._forget()
+            return self.commit(prepared.requests)
         except BaseException:
-            self._tree_valid = False
-            self._cache, self._cache_size = {}, -1
+            with self._state:
+                self._forget()
+            self.close()
             raise
-        self._cache.update(batch.staged)
-        self._cache_size = self.tree.size
-        return outcomes
+        return prepared.outcomes
 
     def _sync_tree(self, conn: Any, size: int) -> None:
         if not self._tree_valid or self.tree.size > size:
@@ -156,7 +267,7 @@ class LogWriter:
             platform=self._platform,
             issue_terms=request.terms,
         )
-        kid, jws = self._sign(conn, payload)
+        kid, jws = self._sign(batch, payload)
         repo.insert_document(
             conn, ref, request.document_checksum, request.canonical_document, request.at
         )
@@ -178,7 +289,7 @@ class LogWriter:
             reason_code=request.reason_code,
             comments=request.comments,
         )
-        kid, jws = self._sign(batch.conn, payload)
+        kid, jws = self._sign(batch, payload)
         return self._record(batch, payload, kid, jws, record, current, request.at)
 
     def _signed(self, batch: _Batch, request: SignedRequest) -> Receipt:
@@ -193,8 +304,11 @@ class LogWriter:
         at = datetime.fromisoformat(payload.action_date_time)
         return self._record(batch, payload, request.kid, request.jws, record, current, at)
 
-    def _sign(self, conn: Any, payload: EntryPayload) -> tuple[str, str]:
-        kid, key = self._signing_key(conn, payload.actor)
+    def _sign(self, batch: _Batch, payload: EntryPayload) -> tuple[str, str]:
+        known = self._keys.get(payload.actor)
+        if known is None:
+            known = self._keys[payload.actor] = self._signing_key(batch.conn, payload.actor)
+        kid, key = known
         body = canonical_bytes(payload.to_json())
         return kid, sign_compact(body, key, {"typ": ENTRY_TYPE})
 
@@ -240,6 +354,59 @@ class LogWriter:
         )
 
 
+class _StaleBasisError(Exception):
+    """The log head moved since the batch was prepared."""
+
+
+class _WriterSession:
+    """``LogWriter.commit_batch``: a commit function that stages, and that the committer closes."""
+
+    def __init__(self, writer: LogWriter) -> None:
+        self._writer = writer
+
+    def __call__(self, requests: Sequence[Request]) -> list[Receipt | BaseException]:
+        return self._writer.commit(requests)
+
+    def stage(self, requests: Sequence[Request]) -> _Prepared | _FullCommit:
+        return self._writer.stage(requests)
+
+    def close(self) -> None:
+        self._writer.close()
+
+
+@dataclass(frozen=True)
+class _FullCommit:
+    """A batch that needs the database to be prepared: done whole, under the lock."""
+
+    writer: LogWriter
+    requests: Sequence[Request]
+    exclusive: bool = True
+
+    def complete(self) -> list[Receipt | BaseException]:
+        return self.writer.commit(self.requests)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A batch validated, signed and appended to the tree in memory, not yet written."""
+
+    writer: LogWriter
+    requests: Sequence[Request]
+    batch: _Batch
+    outcomes: list[Receipt | BaseException]
+    base_size: int
+    root: bytes | None  # the new head's root, None if every request was refused
+    generation: int
+    exclusive: bool = False
+
+    @property
+    def size(self) -> int:
+        return self.base_size + len(self.batch.entries)
+
+    def complete(self) -> list[Receipt | BaseException]:
+        return self.writer.complete(self)
+
+
 class _Batch:
     """The writes of one batch, staged in memory and flushed together before commit.
 
@@ -248,12 +415,18 @@ class _Batch:
     when the batch first read it as the optimistic check.
     """
 
-    def __init__(self, conn: Connection, committed: dict[str, RegisterRow]) -> None:
-        self.conn = conn
+    def __init__(self, conn: Connection | None, committed: dict[str, RegisterRow]) -> None:
+        self._conn = conn  # None when prepared from memory alone
         self._committed = committed
         self.staged: dict[str, RegisterRow] = {}
         self._read_version: dict[str, int | None] = {}
-        self._entries: list[EntryRow] = []
+        self.entries: list[EntryRow] = []
+
+    @property
+    def conn(self) -> Connection:
+        if self._conn is None:
+            raise NodeError("internal: a batch prepared in memory asked for the database")
+        return self._conn
 
     def current(self, reference: str) -> RegisterRow:
         known = self.staged.get(reference) or self._committed.get(reference)
@@ -269,16 +442,16 @@ class _Batch:
         if ref not in self._read_version:
             self._read_version[ref] = previous_version
         self.staged[ref] = row
-        self._entries.append(entry)
+        self.entries.append(entry)
 
-    def flush(self) -> None:
+    def flush(self, conn: Connection) -> None:
         updates = []
         for ref, row in self.staged.items():
             expected = self._read_version[ref]
             if expected is None:
-                repo.insert_title(self.conn, row)
+                repo.insert_title(conn, row)
             else:
                 updates.append((row, expected))
-        if not repo.update_titles(self.conn, updates):
+        if not hot_log.update_titles(conn, updates):
             raise ConflictError("a record changed under this batch; retry")
-        repo.insert_entries(self.conn, self._entries)
+        hot_log.insert_entries(conn, self.entries)

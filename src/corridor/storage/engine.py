@@ -14,12 +14,12 @@ from contextlib import AbstractContextManager
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, Engine, create_engine, event, select
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from corridor.errors import NodeError
-from corridor.storage.tables import log_head
+from corridor.storage import hot_log
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 _WRITE_OPTION = "corridor_write"
@@ -68,26 +68,35 @@ def _configure_sqlite(engine: Engine) -> None:
         # Writers queue for the write lock up front; readers must not take it (WAL lets them
         # read while one writer writes).
         writes = connection.get_execution_options().get(_WRITE_OPTION, False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+        # Straight to the driver: this runs for every transaction, and the statement has no
+        # parameters for SQLAlchemy to process.
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        driver.execute("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
-def writing(engine: Engine) -> AbstractContextManager[Connection]:
-    """A transaction that will write: ``BEGIN IMMEDIATE`` on SQLite, a plain one elsewhere."""
+def _writing_engine(engine: Engine) -> Engine:
     writer = _WRITING_ENGINES.get(engine)
     if writer is None:
         writer = engine.execution_options(**{_WRITE_OPTION: True})
         _WRITING_ENGINES[engine] = writer
-    return writer.begin()
+    return writer
 
 
-_HEAD = select(log_head.c.size, log_head.c.root_hash).where(log_head.c.id == 1)
-_HEAD_FOR_UPDATE = _HEAD.with_for_update()
+def writing(engine: Engine) -> AbstractContextManager[Connection]:
+    """A transaction that will write: ``BEGIN IMMEDIATE`` on SQLite, a plain one elsewhere."""
+    return _writing_engine(engine).begin()
+
+
+def writer_connection(engine: Engine) -> Connection:
+    """A connection the log writer keeps across batches, each batch one ``conn.begin()``.
+
+    Its transactions are writing ones (``BEGIN IMMEDIATE`` on SQLite). Keeping it saves a pool
+    checkout and check-in (with its reset) per batch; the writer closes it when it stops.
+    """
+    return _writing_engine(engine).connect()
 
 
 def lock_log_head(conn: Connection) -> tuple[int, bytes]:
-    """Lock the log head for this transaction and return (size, root hash)."""
-    query = _HEAD_FOR_UPDATE if conn.dialect.name == "postgresql" else _HEAD
-    row = conn.execute(query).one_or_none()
-    if row is None:
-        raise NodeError("the database has no log head; run 'corridor init' first")
-    return int(row.size), bytes(row.root_hash)
+    """Lock the log head for this (writing) transaction and return (size, root hash)."""
+    return hot_log.lock_head(conn)

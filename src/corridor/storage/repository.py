@@ -1,12 +1,13 @@
 """Reading and writing the node's rows. The only module (with ``engine``) that speaks SQL.
 
 Functions take an open ``Connection`` so the unit of work (``services.writer``) decides where a
-transaction begins and ends.
+transaction begins and ends. The log writer's per-batch statements (updating records, appending
+entries, moving the head) are in ``storage.hot_log``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,7 +22,6 @@ from sqlalchemy import (
     insert,
     or_,
     select,
-    update,
 )
 
 from corridor.domain.party import CodeScheme, IdentifyingCode, Party, Role
@@ -278,78 +278,7 @@ def insert_title(conn: Connection, row: RegisterRow) -> None:
     )
 
 
-_TITLE_COLUMNS = (
-    "carrier",
-    "kind",
-    "status",
-    "possessor",
-    "consignee",
-    "endorsee",
-    "may_endorse",
-    "pending_surrenderer",
-    "pending_code",
-    "version",
-    "last_entry_hash",
-)
-_UPDATE_TITLE = (
-    update(tables.title_records)
-    .where(
-        tables.title_records.c.reference == bindparam("b_reference"),
-        tables.title_records.c.version == bindparam("b_expected_version"),
-    )
-    .values({name: bindparam(f"b_{name}") for name in _TITLE_COLUMNS})
-)
-
-
-def update_titles(conn: Connection, rows: Sequence[tuple[RegisterRow, int]]) -> bool:
-    """Write new records if nobody else moved them first (optimistic version check).
-
-    Returns False if the database reports that fewer rows matched than were given.
-    """
-    if not rows:
-        return True
-    params = [
-        {
-            "b_reference": row.record.document_reference,
-            "b_expected_version": expected,
-            **{f"b_{k}": v for k, v in _record_values(row).items()},
-        }
-        for row, expected in rows
-    ]
-    result = conn.execute(_UPDATE_TITLE, params)
-    if conn.dialect.supports_sane_multi_rowcount or len(rows) == 1:
-        return result.rowcount == len(rows)
-    return True
-
-
 # The log -----------------------------------------------------------------------------------
-
-
-_INSERT_ENTRY = insert(tables.entries)
-
-
-def insert_entries(conn: Connection, rows: Sequence[EntryRow]) -> None:
-    if not rows:
-        return
-    conn.execute(
-        _INSERT_ENTRY,
-        [
-            {
-                "leaf_index": r.leaf_index,
-                "document_reference": r.document_reference,
-                "sequence": r.sequence,
-                "action_code": r.action_code,
-                "actor": r.actor,
-                "recipient": r.recipient,
-                "kid": r.kid,
-                "jws": r.jws,
-                "entry_hash": r.entry_hash,
-                "leaf_hash": r.leaf_hash,
-                "created_at": r.created_at,
-            }
-            for r in rows
-        ],
-    )
 
 
 def _entry_from_row(row: Row[Any]) -> EntryRow:
@@ -402,17 +331,6 @@ def leaf_hashes_from(conn: Connection, start: int) -> list[bytes]:
         .order_by(tables.entries.c.leaf_index)
     )
     return [bytes(h) for h in conn.execute(query).scalars().all()]
-
-
-_SET_HEAD = (
-    update(tables.log_head)
-    .where(tables.log_head.c.id == 1)
-    .values(size=bindparam("b_size"), root_hash=bindparam("b_root"))
-)
-
-
-def set_log_head(conn: Connection, size: int, root_hash: bytes) -> None:
-    conn.execute(_SET_HEAD, {"b_size": size, "b_root": root_hash})
 
 
 def read_log_head(conn: Connection) -> tuple[int, bytes]:

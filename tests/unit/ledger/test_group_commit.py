@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 
 import pytest
 
@@ -88,3 +89,86 @@ def test_closed_committer_refuses_new_items() -> None:
 def test_settings_are_checked(batch: int, wait: float) -> None:
     with pytest.raises(NodeError):
         GroupCommitter(Recorder().commit, max_batch=batch, max_wait_ms=wait)
+
+
+class Stager:
+    """A stager whose batches complete only when the test opens their gate."""
+
+    def __init__(self) -> None:
+        self.staged: list[list[int]] = []
+        self.completed: list[list[int]] = []
+        self.gates: dict[int, threading.Event] = {}
+        self.closed_by: str | None = None
+
+    def __call__(self, items: Sequence[int]) -> list[int | BaseException]:
+        raise AssertionError("a stager's batches are staged, not committed whole")
+
+    def stage(self, items: Sequence[int]) -> StagedBatch:
+        self.staged.append(list(items))
+        return StagedBatch(self, list(items), exclusive=items[0] < 0)
+
+    def close(self) -> None:
+        self.closed_by = threading.current_thread().name
+
+
+class StagedBatch:
+    def __init__(self, owner: Stager, items: list[int], *, exclusive: bool) -> None:
+        self.owner, self.items, self.exclusive = owner, items, exclusive
+
+    def complete(self) -> list[int | BaseException]:
+        gate = self.owner.gates.get(self.items[0])
+        if gate is not None:
+            gate.wait(5)
+        if 13 in self.items:
+            raise OSError("disk full")
+        self.owner.completed.append(self.items)
+        return [i * 10 for i in self.items]
+
+
+def _wait_for(condition: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + 5
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.001)
+
+
+def test_the_next_batch_is_staged_while_the_last_one_completes() -> None:
+    stager = Stager()
+    stager.gates[1] = threading.Event()
+    committer: GroupCommitter[int, int] = GroupCommitter(stager, max_wait_ms=0)
+    first = committer.submit_async(1)
+    _wait_for(lambda: stager.staged == [[1]])
+    second = committer.submit_async(2)
+    _wait_for(lambda: stager.staged == [[1], [2]])  # staged although [1] is not durable yet
+    third = committer.submit_async(3)
+    assert not first.done()
+    assert not second.done()
+    stager.gates[1].set()
+    assert [f.result(5) for f in (first, second, third)] == [10, 20, 30]
+    assert stager.completed == [[1], [2], [3]]  # completed strictly in order
+    committer.close()
+    assert stager.closed_by == "corridor-writer-commit"
+
+
+def test_an_exclusive_batch_completes_before_the_next_is_staged() -> None:
+    stager = Stager()
+    stager.gates[-1] = threading.Event()
+    committer: GroupCommitter[int, int] = GroupCommitter(stager, max_wait_ms=0)
+    exclusive = committer.submit_async(-1)
+    _wait_for(lambda: stager.staged == [[-1]])
+    later = committer.submit_async(5)
+    time.sleep(0.02)
+    assert stager.staged == [[-1]]
+    stager.gates[-1].set()
+    assert later.result(5) == 50
+    assert exclusive.result(5) == -10
+    committer.close()
+
+
+def test_a_failed_completion_fails_only_its_own_batch() -> None:
+    stager = Stager()
+    committer: GroupCommitter[int, int] = GroupCommitter(stager, max_wait_ms=0)
+    with pytest.raises(OSError, match="disk full"):
+        committer.submit(13)
+    assert committer.submit(4) == 40
+    committer.close()

@@ -133,3 +133,10 @@ def test_unknown_methods_share_one_metrics_label(api: Api) -> None:
     text = api.client.get("/metrics").text
     assert 'method="other"' in text
     assert 'method="M1"' not in text
+
+
+def test_pages_get_an_html_answer_for_control_characters(api: Api) -> None:
+    response = api.client.get("/log?first=%00")
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("text/html")
+    assert "control characters" in response.text

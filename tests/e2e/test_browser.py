@@ -1,11 +1,12 @@
 """The README's tour in a real browser: Playwright driving Debian's Chromium, headless.
 
 ``corridor demo`` runs as a subprocess on a free port; the test reads the sign-in links it
-prints and walks the tour: the carrier issues an eBL (uploading DCSA JSON), the exporter
-endorses it to order of the Chongqing bank and hands it over, the bank passes it to the
-Singapore bank, which endorses and hands it to the importer, who surrenders it; the carrier
-accepts. The bundle is downloaded and checked on the verify page, then tampered with. One
-page is checked at phone width. Screenshots go to ``test-artifacts/screenshots/``.
+prints (each opens a "Sign in as <party>?" page: one click on its button signs in) and walks
+the tour: the carrier issues an eBL (uploading DCSA JSON), the exporter endorses it to order of
+the Chongqing bank and hands it over, the bank passes it to the Singapore bank, which endorses
+and hands it to the importer, who surrenders it; the carrier accepts. The bundle is downloaded
+and checked on the verify page, then tampered with. One page is checked at phone width.
+Screenshots go to ``test-artifacts/screenshots/``.
 
 Needs ``/usr/bin/chromium`` and the ``playwright`` Python package (never ``playwright
 install``): ``apt-get install -y chromium; pip install playwright``.
@@ -179,7 +180,11 @@ def shot(page: Page, name: str, *, full_page: bool = True) -> None:
 
 
 def sign_in(page: Page, demo: Demo, key: str) -> None:
+    """Open the printed link; it asks "Sign in as <party>?" and one click signs in."""
     page.goto(demo.links[key])
+    expect(page.get_by_role("heading", name=f"Sign in as {NAMES[key]}?")).to_be_visible()
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    expect(page).to_have_url(f"{demo.base}/")
     assert "token=" not in page.url
     expect(page.get_by_test_id("signed-in-as")).to_have_text(NAMES[key])
 

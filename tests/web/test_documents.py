@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import html
 import json
+import re
 
+from sqlalchemy import update
 from tests.web.conftest import Web
 
+from corridor.storage import tables
 from corridor.web.timeline import check_signature
 
 REF = "WLSM26CQSG0101"
@@ -167,3 +171,41 @@ def test_a_bad_signature_is_marked(web: Web) -> None:
     assert check_signature(web.node, dataclasses.replace(row, kid="nope"))[0] is False
     other = dataclasses.replace(row, actor=web.ids["importer"])
     assert check_signature(web.node, other) == (False, "the signing key belongs to another party")
+
+
+LONG = "WLSM26CQSG0105"  # nine entries, visible to the carrier
+
+
+def _tamper(web: Web, sequence: int, **values: object) -> None:
+    entries = tables.entries
+    where = (entries.c.document_reference == LONG) & (entries.c.sequence == sequence)
+    with web.node.engine.begin() as conn:
+        assert conn.execute(update(entries).where(where).values(**values)).rowcount == 1
+
+
+def _marks(text: str) -> list[str]:
+    return [html.unescape(m) for m in re.findall(r"(✓ verified|✗ not verified: [^<]+)<", text)]
+
+
+def test_timeline_shows_the_signed_payload_and_marks_tampered_columns(web: Web) -> None:
+    client = web.sign_in("carrier")
+    before = client.get(f"/documents/{LONG}").text
+    assert _marks(before) == ["✓ verified"] * 9
+    row = web.node.history(LONG)[1].row
+    assert row.recipient not in (None, web.ids["importer"])
+    _tamper(web, 2, recipient=web.ids["importer"])
+    after = client.get(f"/documents/{LONG}").text
+    marks = _marks(after)
+    assert marks[1] == "✗ not verified: the register's columns differ from the signed entry"
+    assert marks[:1] + marks[2:] == ["✓ verified"] * 8
+    second = after.split('data-testid="timeline"')[1].split("<li>")[2]
+    assert "Lion City Auto Components" not in second  # shown from the payload, not the column
+
+
+def test_timeline_checks_the_hash_chain(web: Web) -> None:
+    client = web.sign_in("carrier")
+    _tamper(web, 3, entry_hash="0" * 64)
+    marks = _marks(client.get(f"/documents/{LONG}").text)
+    assert marks[2] == "✗ not verified: the stored entry hash is not the hash of the signed entry"
+    assert marks[3] == "✗ not verified: the entry does not chain to the entry before it"
+    assert marks[:2] + marks[4:] == ["✓ verified"] * 7

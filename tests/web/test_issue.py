@@ -5,27 +5,10 @@ from __future__ import annotations
 import json
 import re
 
-from tests.web.conftest import Web
+from tests.web.conftest import Web, issue_values
 
 from corridor.services.demo import document_with_reference
 from corridor.web.issue_form import field_for
-
-
-def _form(web: Web) -> dict[str, str]:
-    """The issue form's fields with their initial values, as the browser would send them."""
-    html = web.client.get("/issue").text
-    values = dict(
-        re.findall(r'<input id="f-[^"]+" name="([^"]+)" type="text" value="([^"]*)"', html)
-    )
-    values.update(dict(re.findall(r'<textarea id="f-[^"]+" name="([^"]+)"[^>]*>([^<]*)<', html)))
-    for name in ("issue_to", "to_order_of", "consignee", "pre_carriage"):
-        select = re.search(rf'name="{name}".*?</select>', html, re.S)
-        assert select is not None
-        chosen = re.search(r'<option value="([^"]*)" selected>', select.group(0))
-        values[name] = chosen.group(1) if chosen else ""
-    values["bill_kind"] = "to-order"
-    values["csrf"] = web.csrf("/issue")
-    return {k: v.replace("&#39;", "'").replace("&amp;", "&") for k, v in values.items()}
 
 
 def test_only_carriers_may_issue(web: Web) -> None:
@@ -37,7 +20,7 @@ def test_only_carriers_may_issue(web: Web) -> None:
 
 def test_form_prefills_a_fresh_reference(web: Web) -> None:
     web.sign_in("carrier")
-    values = _form(web)
+    values = issue_values(web)
     assert values["reference"] == "WLSM26CQSG0006"
     assert values["issue_to"] == web.ids["exporter"]
     assert values["container_0"] == "WLMU4582011"
@@ -46,7 +29,11 @@ def test_form_prefills_a_fresh_reference(web: Web) -> None:
 
 def test_good_issue_by_form(web: Web) -> None:
     web.sign_in("carrier")
-    values = _form(web) | {"reference": "WLSM26FORM01", "seal_1": "SEAL-9", "weight_0": "17000"}
+    values = issue_values(web) | {
+        "reference": "WLSM26FORM01",
+        "seal_1": "SEAL-9",
+        "weight_0": "17000",
+    }
     done = web.client.post("/issue", data=values, follow_redirects=False)
     assert done.status_code == 303, done.text
     assert done.headers["location"] == "/documents/WLSM26FORM01"
@@ -60,7 +47,7 @@ def test_good_issue_by_form(web: Web) -> None:
 def test_straight_bill_by_form(web: Web) -> None:
     web.sign_in("carrier")
     importer = "Lion City Auto Components Pte. Ltd."
-    values = _form(web) | {"reference": "WLSM26STR01", "bill_kind": "straight"}
+    values = issue_values(web) | {"reference": "WLSM26STR01", "bill_kind": "straight"}
     values |= {"consignee": importer, "issue_to": web.ids["exporter"]}
     done = web.client.post("/issue", data=values, follow_redirects=False)
     assert done.status_code == 303, done.text
@@ -70,7 +57,7 @@ def test_straight_bill_by_form(web: Web) -> None:
 
 def test_rule_errors_are_shown_next_to_the_field(web: Web) -> None:
     web.sign_in("carrier")
-    values = _form(web) | {"reference": "WLSM26BAD01", "container_0": "WLMU4582012"}
+    values = issue_values(web) | {"reference": "WLSM26BAD01", "container_0": "WLMU4582012"}
     page = web.client.post("/issue", data=values)
     assert page.status_code == 422
     error = re.search(r'data-testid="error-container_0">([^<]+)<', page.text)
@@ -89,14 +76,14 @@ def test_rule_errors_are_shown_next_to_the_field(web: Web) -> None:
 
 def test_duplicate_reference_is_shown_at_the_reference(web: Web) -> None:
     web.sign_in("carrier")
-    page = web.client.post("/issue", data=_form(web) | {"reference": "WLSM26CQSG0101"})
+    page = web.client.post("/issue", data=issue_values(web) | {"reference": "WLSM26CQSG0101"})
     assert page.status_code == 409
     assert 'data-testid="error-reference"' in page.text
 
 
 def test_upload_a_dcsa_document(web: Web) -> None:
     web.sign_in("carrier")
-    values = _form(web)
+    values = issue_values(web)
     document = json.dumps(document_with_reference("WLSM26UPL01")).encode()
     files = {"document": ("td.json", document, "application/json")}
     done = web.client.post("/issue", data=values, files=files, follow_redirects=False)
@@ -106,7 +93,7 @@ def test_upload_a_dcsa_document(web: Web) -> None:
 
 def test_upload_errors(web: Web) -> None:
     web.sign_in("carrier")
-    values = _form(web)
+    values = issue_values(web)
     junk = {"document": ("td.json", b"{not json", "application/json")}
     page = web.client.post("/issue", data=values, files=junk)
     assert page.status_code == 400
@@ -126,7 +113,7 @@ def test_upload_errors(web: Web) -> None:
 
 def test_issue_needs_the_csrf_token(web: Web) -> None:
     web.sign_in("carrier")
-    values = _form(web) | {"reference": "WLSM26CSRF1"}
+    values = issue_values(web) | {"reference": "WLSM26CSRF1"}
     del values["csrf"]
     assert web.client.post("/issue", data=values).status_code == 403
     assert web.client.get("/documents/WLSM26CSRF1").status_code == 404
@@ -143,3 +130,53 @@ def test_pointer_to_field() -> None:
     assert field_for("/transports/vesselVoyages/0/vesselName", known) == "vessel"
     assert field_for("/termsAndConditions", known) is None
     assert field_for("/utilizedTransportEquipments/7/equipment", known) is None
+
+
+def test_a_reference_with_slash_space_and_dot_is_reachable(web: Web) -> None:
+    """DCSA allows any reference matching ^\\S(?:.*\\S)?$ of up to 20 characters."""
+    ref = "CQ/SG 001.A"
+    path = "/documents/CQ%2FSG%20001.A"
+    web.sign_in("carrier")
+    done = web.client.post(
+        "/issue", data=issue_values(web) | {"reference": ref}, follow_redirects=False
+    )
+    assert done.status_code == 303, done.text
+    assert done.headers["location"] == path
+    page = web.client.get(path)
+    assert page.status_code == 200
+    assert f'data-testid="reference">{ref}<' in page.text
+    assert f'href="{path}/bundle.json"' in page.text
+    home = web.sign_in("exporter").get("/").text
+    assert f'href="{path}"' in home
+    csrf = web.csrf(path)
+    assert f'action="{path}/actions"' in web.client.get(path).text
+    bank = web.ids["cq_bank"]
+    endorse = {"csrf": csrf, "action": "ENDORSE_TO_ORDER", "recipient": bank}
+    acted = web.client.post(f"{path}/actions", data=endorse, follow_redirects=False)
+    assert acted.status_code == 303, acted.text
+    assert acted.headers["location"] == path
+    assert web.status(ref)[2] == bank
+    bundle = web.client.get(f"{path}/bundle.json")
+    assert bundle.status_code == 200
+    assert json.loads(bundle.text)["documentReference"] == ref
+    disposition = bundle.headers["content-disposition"]
+    assert 'filename="CQ_SG_001.A.bundle.json"' in disposition
+    assert "filename*=UTF-8''CQ%2FSG%20001.A.bundle.json" in disposition
+    # typed by hand, unencoded, the reference is still found
+    assert web.client.get("/documents/CQ/SG 001.A").status_code == 200
+
+
+def test_references_outside_the_dcsa_pattern_are_not_found(web: Web) -> None:
+    web.sign_in("carrier")
+    for path in (
+        "/documents/%20WLSM26CQSG0101",  # leading space
+        "/documents/WLSM26CQSG0101%20",
+        "/documents/" + "A" * 21,
+        "/documents/%E2%80%8B%FF",
+        "/documents/A/B/C/D/actions/x",
+        "/documents/WLSM26CQSG0101/nothing",
+        "/documents/",
+    ):
+        page = web.client.get(path)
+        assert page.status_code == 404, path
+        assert page.headers["content-type"].startswith("text/html")

@@ -9,12 +9,15 @@
 from __future__ import annotations
 
 import re
+from html import escape
 from urllib.parse import unquote_to_bytes
 
+from starlette.responses import HTMLResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from corridor.api.problems import FieldProblem, problem_response
 
+API_PATHS = ("/api/", "/openapi.json", "/docs", "/metrics")
 LARGE_BODY_PATHS = ("/api/v1/verify", "/api/v1/documents", "/verify", "/issue")
 LARGE_BODY = 6 * 1024 * 1024
 SMALL_BODY = 256 * 1024
@@ -88,7 +91,12 @@ class RequestHygiene:
             title = "Invalid request"
             detail = f"the {what} contains control characters (e.g. NUL)"
             errors = [FieldProblem(pointer=what, reason="control characters are not allowed")]
-        response = problem_response(status, slug, title, detail, scope["path"], errors)
+        response: Response
+        if scope["path"].startswith(API_PATHS):
+            response = problem_response(status, slug, title, detail, scope["path"], errors)
+        else:  # a page: a plain HTML answer, escaped, never JSON
+            page = f"<!doctype html><title>{title}</title><h1>{title}</h1><p>{escape(detail)}</p>"
+            response = HTMLResponse(page, status_code=status)
         await response(scope, _no_body, send)
 
 

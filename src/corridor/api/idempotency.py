@@ -70,6 +70,5 @@ def respond_once(
     return Response(payload, status_code=status, media_type=media, headers=headers)
 
 
-
 def json_response(model: BaseModel, status_code: int = 200) -> JSONResponse:
     return JSONResponse(model.model_dump(mode="json"), status_code=status_code)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -14,6 +15,7 @@ MAX_UPLOAD = 5 * 1024 * 1024
 """The largest bundle or transport document a form accepts (5 MB)."""
 _MAX_BODY = MAX_UPLOAD + 256 * 1024
 _MAX_FIELD = 6 * 1024 * 1024
+_LENGTH = re.compile(r"[0-9]{1,20}")
 
 
 class TooLargeError(InputError):
@@ -44,7 +46,7 @@ async def _file_bytes(value: UploadFile) -> bytes | None:
 async def read_form(request: Request, files: Sequence[str] = ()) -> Submitted:
     """Read the form, refusing bodies larger than ``MAX_UPLOAD`` (plus room for other fields)."""
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > _MAX_BODY:
+    if _LENGTH.fullmatch(declared) and int(declared) > _MAX_BODY:
         raise TooLargeError(f"the upload is larger than {MAX_UPLOAD // (1024 * 1024)} MB")
     fields: dict[str, str] = {}
     found: dict[str, bytes | None] = dict.fromkeys(files)

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from corridor.domain.party import Party
-from corridor.errors import InputError
-from corridor.web.render import party_box
+from corridor.errors import InputError, MalformedInputError
+from corridor.web.render import obj, party_box
 
 PLACES = {
     "receipt": "placeOfReceipt",
@@ -24,6 +24,7 @@ PLACES = {
     "delivery": "placeOfDelivery",
 }
 _UVR = re.compile(r"^\d{2}[0-9A-Z]{2}[NEWSR]$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class FormFieldError(InputError):
@@ -32,6 +33,28 @@ class FormFieldError(InputError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
+
+
+def check_text(values: Mapping[str, str]) -> None:
+    """Refuse control characters (NUL and the like) in the typed fields; newlines and tabs are
+    fine."""
+    for name, value in values.items():
+        if _CONTROL.search(value):
+            raise FormFieldError(name, "must not contain control characters")
+
+
+def check_strings(document: Any) -> None:
+    """Refuse an uploaded document with a NUL character in any string (databases refuse it)."""
+    pending = [document]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+        elif isinstance(value, str) and "\x00" in value:
+            raise MalformedInputError("the document must not contain NUL characters (\\u0000)")
 
 
 def _pointer_fields() -> list[tuple[re.Pattern[str], str]]:
@@ -72,15 +95,11 @@ def field_for(location: str, known: Mapping[str, str]) -> str | None:
     return None
 
 
-def _obj(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
 def defaults(document: dict[str, Any], issue_to: str) -> dict[str, str]:
     """The form's initial values, read from ``document``."""
-    parties = _obj(document.get("documentParties"))
-    transports = _obj(document.get("transports"))
-    voyage = _obj((transports.get("vesselVoyages") or [{}])[0])
+    parties = obj(document.get("documentParties"))
+    transports = obj(document.get("transports"))
+    voyage = obj((transports.get("vesselVoyages") or [{}])[0])
     notify = (parties.get("notifyParties") or [{}])[0]
     values = {
         "reference": str(document.get("transportDocumentReference", "")),
@@ -95,18 +114,18 @@ def defaults(document: dict[str, Any], issue_to: str) -> dict[str, str]:
         "issue_to": issue_to,
     }
     for key, name in PLACES.items():
-        location = _obj(transports.get(name))
+        location = obj(transports.get(name))
         values[f"{key}_name"] = str(location.get("locationName", ""))
         values[f"{key}_locode"] = str(location.get("UNLocationCode", ""))
     for i, ute in enumerate(document.get("utilizedTransportEquipments", [])):
-        values[f"container_{i}"] = str(_obj(ute.get("equipment")).get("equipmentReference", ""))
+        values[f"container_{i}"] = str(obj(ute.get("equipment")).get("equipmentReference", ""))
         values[f"seal_{i}"] = ", ".join(str(s.get("number", "")) for s in ute.get("seals", []))
     for i, item in enumerate(document.get("consignmentItems", [])):
-        cargo = _obj((item.get("cargoItems") or [{}])[0])
+        cargo = obj((item.get("cargoItems") or [{}])[0])
         values[f"goods_{i}"] = "\n".join(item.get("descriptionOfGoods", []))
         values[f"hs_{i}"] = ", ".join(item.get("HSCodes", []))
-        values[f"weight_{i}"] = str(_obj(cargo.get("cargoGrossWeight")).get("value", ""))
-        packages = _obj(cargo.get("outerPackaging")).get("numberOfPackages", "")
+        values[f"weight_{i}"] = str(obj(cargo.get("cargoGrossWeight")).get("value", ""))
+        packages = obj(cargo.get("outerPackaging")).get("numberOfPackages", "")
         values[f"packages_{i}"] = str(packages)
     return values
 
@@ -197,12 +216,17 @@ def _set_equipment(doc: dict[str, Any], values: Mapping[str, str]) -> None:
             cargo["equipmentReference"] = renamed.get(cargo["equipmentReference"], "")
 
 
+_WHOLE = re.compile(r"[0-9]{1,9}")
+_DECIMAL = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,6})?")
+
+
 def _number(values: Mapping[str, str], field: str, kind: type[float] | type[int]) -> float | int:
-    try:
-        return kind(values.get(field, "").replace(",", ""))
-    except ValueError:
+    """A number typed in ASCII digits ('1,200.5' is fine; '²', 'nan', '1e999' are not)."""
+    text = values.get(field, "").replace(",", "").strip()
+    if not (_WHOLE if kind is int else _DECIMAL).fullmatch(text):
         what = "a whole number" if kind is int else "a number"
-        raise FormFieldError(field, f"must be {what}") from None
+        raise FormFieldError(field, f"must be {what}")
+    return kind(text)
 
 
 def _set_goods(doc: dict[str, Any], values: Mapping[str, str]) -> None:

@@ -2,12 +2,16 @@
 
 ``install(app)`` mounts the static files, the page routers, and error handlers that answer
 with an HTML page for any path outside the API (the API keeps its RFC 9457 problem details).
-No page shows a traceback: every error becomes a page that says what was wrong.
+No page shows a traceback or SQL: every error, a database failure included, becomes a page that
+says what was wrong. ``/log``, ``POST /verify`` and ``/signin`` share the API's public rate
+limit; beyond it they answer an HTML 429 page with ``Retry-After``.
 
 =========================  =================================================================
 ``/``                      landing page, or the signed-in party's home (counts and lists)
-``/signin``, ``/signout``  sign in with a link the node operator gives out; sign out
+``/signin``, ``/signout``  a sign-in link asks "Sign in as <party>?" first (a CSRF-protected
+                           form); sign out
 ``/documents/{ref}``       the bill of lading, its signed history and the actions allowed now
+                           (the reference percent-encoded: DCSA allows spaces and '/')
 ``/issue``                 issue a new eBL (carriers): upload DCSA JSON or fill the form
 ``/verify``                check a bundle offline (public)
 ``/log``                   the log's checkpoints and a consistency check (public)
@@ -25,11 +29,13 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from corridor.api import problems
+from corridor.api.ratelimit import RateLimitedError
 from corridor.errors import CorridorError
-from corridor.web import views_documents, views_home, views_issue, views_public
+from corridor.web import views_documents, views_home, views_issue, views_public, views_signin
 from corridor.web.forms import TooLargeError
 from corridor.web.session import CsrfError
 from corridor.web.templating import HERE, error_page
@@ -45,6 +51,14 @@ _HTTP_HEADINGS = {
     405: ("Not allowed here", "This address does not accept that kind of request."),
     413: ("Too large", "The upload is too large."),
 }
+_HANDLED = (
+    StarletteHTTPException,
+    RequestValidationError,
+    CorridorError,
+    IntegrityError,
+    SQLAlchemyError,
+    Exception,
+)
 
 
 def _is_api(request: Request) -> bool:
@@ -52,7 +66,30 @@ def _is_api(request: Request) -> bool:
     return path in _API_PATHS or path.startswith(_API_PREFIXES)
 
 
+def _rate_limited(request: Request, exc: RateLimitedError) -> Response:
+    wait = max(1, round(exc.retry_after))
+    detail = f"This browser sent too many requests. Wait {wait} s and try again."
+    response = error_page(request, 429, "Too many requests", detail)
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
+def _database(request: Request, exc: SQLAlchemyError) -> Response:
+    """The page for a database failure: never the SQL, never a traceback (both go to the log)."""
+    if isinstance(exc, IntegrityError):
+        log.info("integrity error on %s: %s", request.url.path, exc.orig)
+        detail = "Another request changed the same thing at the same moment. Reload and try again."
+        return error_page(request, 409, "That clashed with another change", detail)
+    log.error("database error on %s: %s", request.url.path, exc)
+    detail = "The node's database did not answer. Please try again in a moment."
+    return error_page(request, 503, "The node is unavailable", detail)
+
+
 def _html_for(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, RateLimitedError):
+        return _rate_limited(request, exc)
+    if isinstance(exc, SQLAlchemyError):
+        return _database(request, exc)
     if isinstance(exc, StarletteHTTPException):
         heading, detail = _HTTP_HEADINGS.get(
             exc.status_code, ("Something is not right", str(exc.detail))
@@ -96,10 +133,11 @@ def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for router in (
         views_home.router,
+        views_signin.router,
         views_documents.router,
         views_issue.router,
         views_public.router,
     ):
         app.include_router(router)
-    for kind in (StarletteHTTPException, RequestValidationError, CorridorError, Exception):
+    for kind in _HANDLED:
         _html_outside_api(app, kind)

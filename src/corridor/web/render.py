@@ -102,7 +102,8 @@ class Bill:
     references: list[tuple[str, str]]
 
 
-def _obj(value: Any) -> dict[str, Any]:
+def obj(value: Any) -> dict[str, Any]:
+    """``value`` if it is a JSON object, else an empty one (the JSON is read defensively)."""
     return value if isinstance(value, dict) else {}
 
 
@@ -117,8 +118,8 @@ def _text(value: Any) -> str:
 
 
 def party_box(raw: Any) -> PartyBox:
-    party = _obj(raw)
-    address = _obj(party.get("address"))
+    party = obj(raw)
+    address = obj(party.get("address"))
     street = " ".join(_text(address.get(k)) for k in ("streetNumber", "street")).strip()
     city = " ".join(_text(address.get(k)) for k in ("postCode", "city")).strip()
     lines = [line for line in (street, city, _text(address.get("countryCode"))) if line]
@@ -126,13 +127,13 @@ def party_box(raw: Any) -> PartyBox:
     codes = [
         f"{_text(c.get('codeListName')) or _text(c.get('codeListProvider'))} "
         f"{_text(c.get('partyCode'))}".strip()
-        for c in map(_obj, _list(party.get("identifyingCodes")))
+        for c in map(obj, _list(party.get("identifyingCodes")))
     ]
     return PartyBox(_text(party.get("partyName")) or "—", lines, codes)
 
 
 def place(raw: Any) -> Place:
-    location = _obj(raw)
+    location = obj(raw)
     return Place(_text(location.get("locationName")), _text(location.get("UNLocationCode")))
 
 
@@ -149,7 +150,7 @@ def size_type(iso_code: str) -> str:
 
 
 def _quantity(raw: Any) -> str:
-    value = _obj(raw)
+    value = obj(raw)
     if "value" not in value:
         return ""
     return f"{value.get('value')} {_text(value.get('unit'))}".strip()
@@ -168,7 +169,7 @@ def _legs(transports: dict[str, Any]) -> list[LegRow]:
         legs.append(LegRow(_MODES.get(mode, mode), receipt.text, loading.text, ""))
     voyages = [
         f"{_text(v.get('vesselName'))} {_text(v.get('carrierExportVoyageNumber'))}".strip()
-        for v in map(_obj, _list(transports.get("vesselVoyages")))
+        for v in map(obj, _list(transports.get("vesselVoyages")))
     ]
     legs.append(LegRow("Sea", loading.text, discharge.text, ", ".join(voyages)))
     if transports.get("onCarriageBy"):
@@ -179,10 +180,10 @@ def _legs(transports: dict[str, Any]) -> list[LegRow]:
 
 def _containers(document: dict[str, Any]) -> list[ContainerRow]:
     rows = []
-    for ute in map(_obj, _list(document.get("utilizedTransportEquipments"))):
-        equipment = _obj(ute.get("equipment"))
+    for ute in map(obj, _list(document.get("utilizedTransportEquipments"))):
+        equipment = obj(ute.get("equipment"))
         iso = _text(equipment.get("ISOEquipmentCode"))
-        seals = [_text(_obj(s).get("number")) for s in _list(ute.get("seals"))]
+        seals = [_text(obj(s).get("number")) for s in _list(ute.get("seals"))]
         reference = _text(equipment.get("equipmentReference"))
         tare = _quantity(equipment.get("tareWeight"))
         rows.append(ContainerRow(reference, iso, size_type(iso), seals, tare))
@@ -191,9 +192,9 @@ def _containers(document: dict[str, Any]) -> list[ContainerRow]:
 
 def _goods(document: dict[str, Any]) -> list[GoodsRow]:
     rows = []
-    for item in map(_obj, _list(document.get("consignmentItems"))):
-        cargo = [_obj(c) for c in _list(item.get("cargoItems"))]
-        packages = [_obj(c.get("outerPackaging")) for c in cargo]
+    for item in map(obj, _list(document.get("consignmentItems"))):
+        cargo = [obj(c) for c in _list(item.get("cargoItems"))]
+        packages = [obj(c.get("outerPackaging")) for c in cargo]
         rows.append(
             GoodsRow(
                 description=[_text(d) for d in _list(item.get("descriptionOfGoods"))],
@@ -219,7 +220,7 @@ def _charges(document: dict[str, Any]) -> list[ChargeRow]:
             _text(c.get("calculationBasis")),
             {"PRE": "Prepaid", "COL": "Collect"}.get(_text(c.get("paymentTermCode")), ""),
         )
-        for c in map(_obj, _list(document.get("charges")))
+        for c in map(obj, _list(document.get("charges")))
     ]
 
 
@@ -246,8 +247,8 @@ def _originals(document: dict[str, Any]) -> str:
 
 def bill_of_lading(document: dict[str, Any]) -> Bill:
     """The view model of a DCSA transport document."""
-    parties = _obj(document.get("documentParties"))
-    transports = _obj(document.get("transports"))
+    parties = obj(document.get("documentParties"))
+    transports = obj(document.get("transports"))
     to_order = document.get("isToOrder") is True
     named = parties.get("endorsee") if to_order else parties.get("consignee")
     freight = {"PRE": "Freight prepaid", "COL": "Freight collect"}
@@ -281,7 +282,7 @@ def bill_of_lading(document: dict[str, Any]) -> Bill:
 
 def _references(document: dict[str, Any]) -> list[tuple[str, str]]:
     bookings = {
-        _text(_obj(i).get("carrierBookingReference"))
+        _text(obj(i).get("carrierBookingReference"))
         for i in _list(document.get("consignmentItems"))
     }
     pairs = [
@@ -296,4 +297,4 @@ def _references(document: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def _transports_value(document: dict[str, Any], key: str) -> Any:
-    return _obj(document.get("transports")).get(key)
+    return obj(document.get("transports")).get(key)

@@ -3,8 +3,10 @@
 A session is the random secret that ``Access.start_session`` returns, kept in an HttpOnly,
 SameSite=Lax cookie; the node stores only its hash. Every POST form carries a CSRF token that is
 the HMAC-SHA-256 of a per-browser secret: the session secret when signed in, otherwise an
-anonymous random cookie (so even the public forms, such as pasting a sign-in link, cannot be
-submitted from another site). A flash message is a short-lived cookie read once after a redirect.
+anonymous random cookie (so even the public forms, such as signing in, cannot be submitted from
+another site). The HMAC key is derived from the node's master key (``Access.derive_key``). A
+flash message is a short-lived cookie read once after a redirect. The cookies are ``Secure``
+when the request came over https, and stay usable over plain http for the local demo.
 """
 
 from __future__ import annotations
@@ -18,15 +20,15 @@ from dataclasses import dataclass
 from fastapi import Request
 from fastapi.responses import Response
 
+from corridor.api.auth import access_of
 from corridor.errors import CorridorError
-from corridor.services.access import Access, Principal
-from corridor.services.node import Node
+from corridor.services.access import SESSION_LIFETIME, Principal
 
 SESSION_COOKIE = "corridor_session"
 ANON_COOKIE = "corridor_anon"
 FLASH_COOKIE = "corridor_flash"
 CSRF_FIELD = "csrf"
-_CSRF_KEY = b"corridor-web-csrf/1"
+_CSRF_PURPOSE = "csrf"
 _MAX_FLASH = 300
 
 
@@ -45,16 +47,6 @@ class Visitor:
     @property
     def party_id(self) -> str | None:
         return None if self.principal is None else self.principal.party_id
-
-
-def node_of(request: Request) -> Node:
-    node: Node = request.app.state.node
-    return node
-
-
-def access_of(request: Request) -> Access:
-    access: Access = request.app.state.access
-    return access
 
 
 def visitor(request: Request) -> Visitor:
@@ -76,41 +68,61 @@ def visitor(request: Request) -> Visitor:
     return found
 
 
-def csrf_token(seed: str) -> str:
-    return hmac.new(_CSRF_KEY, seed.encode(), hashlib.sha256).hexdigest()
+def csrf_token(request: Request, seed: str) -> str:
+    """The CSRF token of ``seed``, keyed with a secret derived from this node's master key."""
+    key = access_of(request).derive_key(_CSRF_PURPOSE)
+    return hmac.new(key, seed.encode(), hashlib.sha256).hexdigest()
 
 
 def check_csrf(request: Request, presented: object) -> None:
     """Raise ``CsrfError`` unless ``presented`` is this browser's CSRF token."""
     who = visitor(request)
-    expected = csrf_token(who.seed)
+    expected = csrf_token(request, who.seed)
     if who.new_anon_seed or not isinstance(presented, str):
         raise CsrfError("the form has no valid security token")
-    if not hmac.compare_digest(expected, presented):
+    if not hmac.compare_digest(expected.encode(), presented.encode("utf-8", "replace")):
         raise CsrfError("the form's security token does not match this browser's session")
 
 
-def _cookie(response: Response, name: str, value: str, max_age: int | None) -> None:
+def _secure(request: Request) -> bool:
+    """Cookies are Secure over https; plain http is left working for the local demo."""
+    return request.url.scheme == "https"
+
+
+def _cookie(
+    request: Request, response: Response, name: str, value: str, max_age: int | None
+) -> None:
     response.set_cookie(
-        name, value, max_age=max_age, path="/", httponly=True, samesite="lax", secure=False
+        name,
+        value,
+        max_age=max_age,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=_secure(request),
     )
+
+
+def delete_cookie(request: Request, response: Response, name: str) -> None:
+    response.delete_cookie(name, path="/", httponly=True, samesite="lax", secure=_secure(request))
 
 
 def remember(request: Request, response: Response) -> None:
     """Keep the anonymous CSRF seed this page's forms were made with."""
     who = visitor(request)
     if who.new_anon_seed:
-        _cookie(response, ANON_COOKIE, who.seed, max_age=None)
+        _cookie(request, response, ANON_COOKIE, who.seed, max_age=None)
 
 
-def start_session(response: Response, secret: str) -> None:
-    _cookie(response, SESSION_COOKIE, secret, max_age=12 * 3600)
+def start_session(request: Request, response: Response, secret: str) -> None:
+    lifetime = int(SESSION_LIFETIME.total_seconds())
+    _cookie(request, response, SESSION_COOKIE, secret, max_age=lifetime)
 
 
-def end_session(response: Response) -> None:
-    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax")
+def end_session(request: Request, response: Response) -> None:
+    delete_cookie(request, response, SESSION_COOKIE)
 
 
-def set_flash(response: Response, message: str) -> None:
+def set_flash(request: Request, response: Response, message: str) -> None:
     encoded = base64.urlsafe_b64encode(message[:_MAX_FLASH].encode()).decode()
-    _cookie(response, FLASH_COOKIE, encoded, max_age=60)
+    _cookie(request, response, FLASH_COOKIE, encoded, max_age=60)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 from fastapi import Request
@@ -24,6 +25,18 @@ TEMPLATES = Jinja2Templates(
         lstrip_blocks=True,
     )
 )
+
+
+def document_path(reference: str, suffix: str = "") -> str:
+    """The address of a document's page (or ``suffix`` under it), the reference percent-encoded.
+
+    A DCSA reference may hold spaces, '/' and any other character, so it is one encoded segment.
+    """
+    path = "/documents/" + quote(reference, safe="")
+    return f"{path}/{suffix}" if suffix else path
+
+
+TEMPLATES.env.filters["document_path"] = document_path
 
 
 def _flash(request: Request) -> str | None:
@@ -46,7 +59,7 @@ def page(
     values: dict[str, Any] = {
         "me": party,
         "is_carrier": party is not None and Role.CARRIER in party.roles,
-        "csrf": session.csrf_token(who.seed),
+        "csrf": session.csrf_token(request, who.seed),
         "csrf_field": session.CSRF_FIELD,
         "flash": flash,
         "error": None,
@@ -59,7 +72,7 @@ def page(
     response.headers["Referrer-Policy"] = "same-origin"
     session.remember(request, response)
     if flash is not None or session.FLASH_COOKIE in request.cookies:
-        response.delete_cookie(session.FLASH_COOKIE, path="/", httponly=True, samesite="lax")
+        session.delete_cookie(request, response, session.FLASH_COOKIE)
     return response
 
 

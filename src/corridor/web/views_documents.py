@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote, unquote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from corridor.api import problems
+from corridor.api.auth import node_of
 from corridor.crypto.canonical import parse_json
 from corridor.domain.party import Party
 from corridor.domain.title import (
@@ -34,12 +37,16 @@ from corridor.storage import queries
 from corridor.web import session, words
 from corridor.web.forms import read_form
 from corridor.web.render import bill_of_lading
-from corridor.web.templating import page
+from corridor.web.templating import document_path, page
 from corridor.web.timeline import timeline
 from corridor.web.views_home import party_names
 
 router = APIRouter(include_in_schema=False)
-REFERENCE = re.compile(r"^[A-Za-z0-9_\-]{1,20}$")
+REFERENCE = re.compile(r"\S(?:.*\S)?")
+"""DCSA's ``transportDocumentReference`` pattern (``^\\S(?:.*\\S)?$``), at most 20 characters."""
+MAX_REFERENCE = 20
+PREFIX = "/documents/"
+SUFFIXES = frozenset({"actions", "bundle.json"})
 
 
 @dataclass(frozen=True)
@@ -79,8 +86,29 @@ def _action_forms(record: TitleRecord, me: str, parties: list[Party]) -> list[Ac
     return forms
 
 
+def valid_reference(reference: str) -> bool:
+    """Whether ``reference`` may be a DCSA transport document reference (no control characters)."""
+    if not 0 < len(reference) <= MAX_REFERENCE or not REFERENCE.fullmatch(reference):
+        return False
+    return not any(unicodedata.category(c) == "Cc" for c in reference)
+
+
+def split_path(request: Request) -> tuple[str, str]:
+    """The document reference and the suffix ('', 'actions' or 'bundle.json') of a request.
+
+    Read from the raw path where the server keeps it, so an encoded '/' (``%2F``) stays inside
+    the reference; a last segment that is a suffix is the suffix.
+    """
+    raw = request.scope.get("raw_path")
+    path = raw.decode("latin-1") if isinstance(raw, bytes) else quote(request.url.path)
+    path = path.removeprefix(quote(request.scope.get("root_path", "")))
+    segments = path.removeprefix(PREFIX).split("/")
+    suffix = segments.pop() if len(segments) > 1 and segments[-1] in SUFFIXES else ""
+    return unquote("/".join(segments), errors="replace"), suffix
+
+
 def _visible(node: Node, me: str, reference: str) -> bool:
-    if not REFERENCE.fullmatch(reference):
+    if not valid_reference(reference):
         return False
     with node.engine.connect() as conn:
         return queries.may_see(conn, me, reference)
@@ -135,7 +163,7 @@ def _document_page(request: Request, reference: str, error: str | None, status: 
     me = _signed_in_party(request)
     if me is None:
         return _sign_in_first(request)
-    node = session.node_of(request)
+    node = node_of(request)
     if not _visible(node, me.party_id, reference):
         return _not_found(request, reference)
     context = document_context(node, me, reference)
@@ -143,12 +171,17 @@ def _document_page(request: Request, reference: str, error: str | None, status: 
     return page(request, "document.html", context, status)
 
 
-@router.get("/documents/{reference}")
-def document(request: Request, reference: str) -> Response:
+@router.get(PREFIX + "{rest:path}")
+def document(request: Request) -> Response:
+    reference, suffix = split_path(request)
+    if suffix == "bundle.json":
+        return _bundle(request, reference)
+    if suffix:
+        return _not_found(request, reference)
     return _document_page(request, reference, None, 200)
 
 
-def _recipient(record: TitleRecord, code: ActionCode, chosen: str) -> str | None:
+def _recipient(node: Node, record: TitleRecord, code: ActionCode, chosen: str) -> str | None:
     fixed = fixed_recipient(record, code)
     if fixed is not None:
         return fixed
@@ -156,6 +189,8 @@ def _recipient(record: TitleRecord, code: ActionCode, chosen: str) -> str | None
         return None
     if not chosen:
         raise InputError(f"choose a party for '{words.BUTTONS.get(code, code)}'")
+    if chosen not in party_names(node):
+        raise InputError("choose a party registered on this node")
     return chosen
 
 
@@ -163,14 +198,14 @@ def _act(request: Request, reference: str, code_text: str, chosen: str) -> Respo
     me = _signed_in_party(request)
     if me is None:
         return _sign_in_first(request)
-    node = session.node_of(request)
+    node = node_of(request)
     if not _visible(node, me.party_id, reference):
         return _not_found(request, reference)
     try:
         if code_text not in ActionCode.__members__ or code_text == ActionCode.ISSUE:
             raise InputError(f"{code_text[:40]!r} is not an action you can take here")
         code = ActionCode(code_text)
-        recipient = _recipient(node.record(reference).record, code, chosen)
+        recipient = _recipient(node, node.record(reference).record, code, chosen)
         receipt = node.act(reference, code, actor=me.party_id, recipient=recipient)
     except CorridorError as refused:
         status = problems.for_error(refused).status_code
@@ -178,13 +213,16 @@ def _act(request: Request, reference: str, code_text: str, chosen: str) -> Respo
     names = party_names(node)
     to = receipt.record.possessor
     message = words.sentence(f"{words.done(code)}. {reference} is now held by {names.get(to, to)}")
-    response = RedirectResponse(f"/documents/{reference}", status_code=303)
-    session.set_flash(response, message)
+    response = RedirectResponse(document_path(reference), status_code=303)
+    session.set_flash(request, response, message)
     return response
 
 
-@router.post("/documents/{reference}/actions")
-async def act(request: Request, reference: str) -> Response:
+@router.post(PREFIX + "{rest:path}")
+async def act(request: Request) -> Response:
+    reference, suffix = split_path(request)
+    if suffix != "actions":
+        return _not_found(request, reference)
     form = await read_form(request)
     if session.visitor(request).principal is not None:
         session.check_csrf(request, form.text(session.CSRF_FIELD))
@@ -197,7 +235,7 @@ def _bundle(request: Request, reference: str) -> Response:
     me = _signed_in_party(request)
     if me is None:
         return _sign_in_first(request)
-    node = session.node_of(request)
+    node = node_of(request)
     if not _visible(node, me.party_id, reference):
         return _not_found(request, reference)
     try:
@@ -208,10 +246,11 @@ def _bundle(request: Request, reference: str) -> Response:
     return Response(
         body.encode(),
         media_type="application/json",
-        headers={"Content-Disposition": f'attachment; filename="{reference}.bundle.json"'},
+        headers={"Content-Disposition": attachment(f"{reference}.bundle.json")},
     )
 
 
-@router.get("/documents/{reference}/bundle.json")
-def bundle(request: Request, reference: str) -> Response:
-    return _bundle(request, reference)
+def attachment(filename: str) -> str:
+    """A Content-Disposition for ``filename``: an ASCII fallback and the RFC 6266 UTF-8 name."""
+    fallback = re.sub(r"[^A-Za-z0-9._-]", "_", filename)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"

@@ -1,27 +1,19 @@
-"""Signing in and out, the landing page and each party's home.
-
-A sign-in link (``/signin?token=cor_...``, printed by ``corridor demo`` or made with
-``corridor token create PARTY --signin``) is exchanged once for a session cookie and the browser
-is redirected to ``/`` at once, so the token does not stay in the address bar.
-"""
+"""The landing page and each party's home (counts and lists of the documents it may see)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
+from fastapi.responses import Response
 
+from corridor.api.auth import node_of
 from corridor.domain.party import Party, Role
-from corridor.errors import AuthenticationError
 from corridor.services.node import Node
 from corridor.storage import queries
 from corridor.storage.repository import EntryRow, RegisterRow
 from corridor.web import session, words
-from corridor.web.forms import read_form
 from corridor.web.templating import page
 
 router = APIRouter(include_in_schema=False)
@@ -114,63 +106,5 @@ def home(request: Request) -> Response:
     who = session.visitor(request)
     if who.principal is None or who.principal.party is None:
         return page(request, "landing.html", {"title": "Corridor"})
-    context = home_context(session.node_of(request), who.principal.party)
+    context = home_context(node_of(request), who.principal.party)
     return page(request, "home.html", {"title": "Home", **context})
-
-
-def _token_from(link: str) -> str:
-    """The token of a pasted sign-in link, or the text itself if it is a bare token."""
-    if "token=" not in link:
-        return link.strip()
-    values = parse_qs(urlsplit(link.strip()).query).get("token", [""])
-    return values[0].strip()
-
-
-def _sign_in(request: Request, token: str) -> Response:
-    access = session.access_of(request)
-    try:
-        if not token or len(token) > 300:
-            raise AuthenticationError("that is not a Corridor sign-in link")
-        secret, principal = access.start_session(token)
-    except AuthenticationError as refused:
-        context = {"title": "Sign in", "error": f"Sign-in failed: {refused.message}."}
-        return page(request, "signin.html", context, status=401)
-    old = session.visitor(request)
-    if old.principal is not None:
-        access.end_session(old.seed)
-    response = RedirectResponse("/", status_code=303)
-    session.start_session(response, secret)
-    session.set_flash(response, f"You are signed in as {principal.display_name}")
-    return response
-
-
-@router.get("/signin")
-def signin(request: Request, token: str | None = None) -> Response:
-    if token is not None:
-        return _sign_in(request, token[:400])
-    return page(request, "signin.html", {"title": "Sign in"})
-
-
-@router.post("/signin")
-async def signin_pasted(request: Request) -> Response:
-    form = await read_form(request)
-    session.check_csrf(request, form.text(session.CSRF_FIELD))
-    token = _token_from(form.text("link", 1000))
-    return await run_in_threadpool(_sign_in, request, token)
-
-
-def _sign_out(request: Request) -> Response:
-    who = session.visitor(request)
-    if who.principal is not None:
-        session.access_of(request).end_session(who.seed)
-    response = RedirectResponse("/", status_code=303)
-    session.end_session(response)
-    session.set_flash(response, "Signed out.")
-    return response
-
-
-@router.post("/signout")
-async def signout(request: Request) -> Response:
-    form = await read_form(request)
-    session.check_csrf(request, form.text(session.CSRF_FIELD))
-    return await run_in_threadpool(_sign_out, request)

@@ -13,15 +13,16 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from corridor.api import problems
+from corridor.api.auth import node_of
 from corridor.crypto.canonical import parse_json
 from corridor.domain.party import Party, Role
 from corridor.errors import CorridorError, DocumentRuleError, MalformedInputError
 from corridor.services.demo import demo_document, document_with_reference
 from corridor.services.node import Node
-from corridor.storage import repository as repo
 from corridor.web import issue_form, session, words
 from corridor.web.forms import read_form
-from corridor.web.templating import error_page, page
+from corridor.web.lookups import fresh_reference
+from corridor.web.templating import document_path, error_page, page
 
 router = APIRouter(include_in_schema=False)
 PLACE_LABELS = (
@@ -30,16 +31,13 @@ PLACE_LABELS = (
     ("discharge", "Port of discharge"),
     ("delivery", "Place of delivery"),
 )
+REFERENCE_PREFIX = "WLSM26CQSG"
 PRE_CARRIAGE = (("", "none"), ("RAIL", "Rail"), ("TRUCK", "Truck"), ("BARGE", "Barge"))
 
 
 def _fresh_reference(node: Node) -> str:
     with node.engine.connect() as conn:
-        taken = {row.record.document_reference for row in repo.list_titles(conn)}
-    number = len(taken) + 1
-    while f"WLSM26CQSG{number:04d}" in taken:
-        number += 1
-    return f"WLSM26CQSG{number:04d}"
+        return fresh_reference(conn, REFERENCE_PREFIX)
 
 
 def _default_issue_to(parties: list[Party], document: dict[str, Any]) -> str:
@@ -56,7 +54,7 @@ def _form_page(
     summary: list[str],
     status: int = 200,
 ) -> Response:
-    node = session.node_of(request)
+    node = node_of(request)
     template = demo_document()
     parties = node.parties()
     context = {
@@ -90,7 +88,7 @@ def issue_form_page(request: Request) -> Response:
     me = _carrier(request)
     if isinstance(me, Response):
         return me
-    node = session.node_of(request)
+    node = node_of(request)
     document = document_with_reference(_fresh_reference(node))
     values = issue_form.defaults(document, _default_issue_to(node.parties(), document))
     return _form_page(request, me, values, {}, [])
@@ -109,8 +107,10 @@ def _as_issuer(document: Any, me: Party) -> None:
 
 def _document_from(request: Request, me: Party, values: dict[str, str], file: bytes | None) -> Any:
     if file is not None:
-        return parse_json(file)
-    known = {p.name: p for p in session.node_of(request).parties()}
+        document = parse_json(file)
+        issue_form.check_strings(document)
+        return document
+    known = {p.name: p for p in node_of(request).parties()}
     document = issue_form.build(demo_document(), values, known)
     _as_issuer(document, me)
     return document
@@ -131,16 +131,25 @@ def _refusal(error: CorridorError, values: dict[str, str], uploaded: bool) -> di
     return {"summary": error.message}
 
 
+def _issue_to(node: Node, values: dict[str, str]) -> str:
+    chosen = values.get("issue_to", "")
+    if chosen not in {p.party_id for p in node.parties()}:
+        raise issue_form.FormFieldError("issue_to", "choose a party registered on this node")
+    return chosen
+
+
 def _issue(request: Request, values: dict[str, str], file: bytes | None) -> Response:
     me = _carrier(request)
     if isinstance(me, Response):
         return me
-    node = session.node_of(request)
+    node = node_of(request)
     try:
+        issue_form.check_text(values)
+        to = _issue_to(node, values)
         document = _document_from(request, me, values, file)
         if not isinstance(document, dict):
             raise MalformedInputError("the file must hold one JSON object (a TransportDocument)")
-        receipt = node.issue(document, carrier=me.party_id, to=values.get("issue_to", ""))
+        receipt = node.issue(document, carrier=me.party_id, to=to)
     except CorridorError as refused:
         errors = _refusal(refused, values, file is not None)
         summary = [f"The eBL was not issued: {refused.message}"]
@@ -148,8 +157,8 @@ def _issue(request: Request, values: dict[str, str], file: bytes | None) -> Resp
         return _form_page(request, me, values, errors, summary, status)
     reference = receipt.document_reference
     to = node.party(receipt.record.possessor).name
-    response = RedirectResponse(f"/documents/{reference}", status_code=303)
-    session.set_flash(response, words.sentence(f"Issued {reference} to {to}"))
+    response = RedirectResponse(document_path(reference), status_code=303)
+    session.set_flash(request, response, words.sentence(f"Issued {reference} to {to}"))
     return response
 
 

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import base64
 import logging
+import re
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from corridor.api.ratelimit import RateLimitedError, public_rate_limit
+from corridor.api.auth import node_of
+from corridor.api.ratelimit import public_rate_limit
 from corridor.api.routes_log import verify_result
 from corridor.api.schemas import VerifyOut
 from corridor.crypto.canonical import parse_json
@@ -28,10 +30,12 @@ from corridor.services.node import Node
 from corridor.storage import repository as repo
 from corridor.web import session
 from corridor.web.forms import TooLargeError, read_form
-from corridor.web.templating import error_page, page
+from corridor.web.templating import page
 
 router = APIRouter(include_in_schema=False)
 log = logging.getLogger("corridor.web")
+_LIMITED = [Depends(public_rate_limit)]
+_TREE_SIZE = re.compile(r"[0-9]{1,16}")
 
 
 def _verify_page(
@@ -71,14 +75,11 @@ async def _bundle_bytes(request: Request) -> bytes:
     return data
 
 
-@router.post("/verify")
+@router.post("/verify", dependencies=_LIMITED)
 async def verify(request: Request) -> Response:
     try:
-        public_rate_limit(request)
         data = await _bundle_bytes(request)
         result = await run_in_threadpool(_check, data)
-    except RateLimitedError:
-        return error_page(request, 429, "Too many requests", "Wait a moment and try again.")
     except TooLargeError as refused:
         return _verify_page(request, None, f"Not checked: {refused.message}.", 413)
     except InputError as refused:
@@ -91,11 +92,13 @@ def _b64(data: bytes) -> str:
 
 
 def _size(raw: str | None) -> int | None:
-    if raw is None or not raw.strip():
+    """A tree size typed by the reader: ASCII digits only (``'²'.isdigit()`` is True)."""
+    text = "" if raw is None else raw.strip()
+    if not text:
         return None
-    if not raw.strip().isdigit() or len(raw.strip()) > 16:
-        raise InputError(f"a tree size is a whole number of leaves, not {raw[:20]!r}")
-    return int(raw)
+    if not _TREE_SIZE.fullmatch(text):
+        raise InputError(f"a tree size is a whole number of leaves, not {text[:20]!r}")
+    return int(text)
 
 
 def consistency(node: Node, first: int, second: int) -> dict[str, Any]:
@@ -138,8 +141,8 @@ def _log_context(node: Node, first_raw: str | None, second_raw: str | None) -> d
     return context
 
 
-@router.get("/log")
+@router.get("/log", dependencies=_LIMITED)
 def log_page(request: Request, first: str | None = None, second: str | None = None) -> Response:
-    context = _log_context(session.node_of(request), first, second)
+    context = _log_context(node_of(request), first, second)
     status = 422 if context.get("error") else 200
     return page(request, "log.html", context, status)

@@ -1,5 +1,8 @@
 """Who is calling the API: a bearer token (``Authorization: Bearer cor_...``).
 
+The trivial dependencies are ``async`` so FastAPI runs them on the event loop rather than hopping
+to its thread pool for each one; ``principal`` reads the database and stays a plain function.
+
 Authentication says who the caller is; what it may do is decided against the title record by the
 services (``Node.act`` refuses a non-controller), never by role alone. Operator-only calls
 (registering parties, any party's tokens) check ``Principal.is_operator`` here.
@@ -29,6 +32,14 @@ def access_of(request: Request) -> Access:
     return access
 
 
+async def _node(request: Request) -> Node:
+    return node_of(request)
+
+
+async def _access(request: Request) -> Access:
+    return access_of(request)
+
+
 def principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
@@ -38,13 +49,13 @@ def principal(
     return access_of(request).authenticate(credentials.credentials)
 
 
-def operator(caller: Annotated[Principal, Depends(principal)]) -> Principal:
+async def operator(caller: Annotated[Principal, Depends(principal)]) -> Principal:
     if not caller.is_operator:
         raise PermissionDeniedError("only the node operator may do this")
     return caller
 
 
-def party_caller(caller: Annotated[Principal, Depends(principal)]) -> Principal:
+async def party_caller(caller: Annotated[Principal, Depends(principal)]) -> Principal:
     if caller.is_operator:
         raise PermissionDeniedError(
             "the node operator holds no title; act with the party's own token"
@@ -52,8 +63,8 @@ def party_caller(caller: Annotated[Principal, Depends(principal)]) -> Principal:
     return caller
 
 
-NodeDep = Annotated[Node, Depends(node_of)]
-AccessDep = Annotated[Access, Depends(access_of)]
+NodeDep = Annotated[Node, Depends(_node)]
+AccessDep = Annotated[Access, Depends(_access)]
 Caller = Annotated[Principal, Depends(principal)]
 Operator = Annotated[Principal, Depends(operator)]
 PartyCaller = Annotated[Principal, Depends(party_caller)]

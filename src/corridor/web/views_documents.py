@@ -119,6 +119,17 @@ def _signed_in_party(request: Request) -> Party | None:
     return None if principal is None else principal.party
 
 
+def _reader(request: Request, reference: str) -> tuple[Party, Node] | Response:
+    """The signed-in party and the node, or the page to show instead (sign in first; 404)."""
+    me = _signed_in_party(request)
+    if me is None:
+        return _sign_in_first(request)
+    node = node_of(request)
+    if not _visible(node, me.party_id, reference):
+        return _not_found(request, reference)
+    return me, node
+
+
 def _sign_in_first(request: Request) -> Response:
     context = {"title": "Sign in", "error": "Sign in to see documents and act on them."}
     return page(request, "signin.html", context, status=401)
@@ -160,12 +171,10 @@ def document_context(node: Node, me: Party, reference: str) -> dict[str, Any]:
 
 
 def _document_page(request: Request, reference: str, error: str | None, status: int) -> Response:
-    me = _signed_in_party(request)
-    if me is None:
-        return _sign_in_first(request)
-    node = node_of(request)
-    if not _visible(node, me.party_id, reference):
-        return _not_found(request, reference)
+    reader = _reader(request, reference)
+    if isinstance(reader, Response):
+        return reader
+    me, node = reader
     context = document_context(node, me, reference)
     context["error"] = error
     return page(request, "document.html", context, status)
@@ -195,12 +204,10 @@ def _recipient(node: Node, record: TitleRecord, code: ActionCode, chosen: str) -
 
 
 def _act(request: Request, reference: str, code_text: str, chosen: str) -> Response:
-    me = _signed_in_party(request)
-    if me is None:
-        return _sign_in_first(request)
-    node = node_of(request)
-    if not _visible(node, me.party_id, reference):
-        return _not_found(request, reference)
+    reader = _reader(request, reference)
+    if isinstance(reader, Response):
+        return reader
+    me, node = reader
     try:
         if code_text not in ActionCode.__members__ or code_text == ActionCode.ISSUE:
             raise InputError(f"{code_text[:40]!r} is not an action you can take here")
@@ -232,12 +239,10 @@ async def act(request: Request) -> Response:
 
 
 def _bundle(request: Request, reference: str) -> Response:
-    me = _signed_in_party(request)
-    if me is None:
-        return _sign_in_first(request)
-    node = node_of(request)
-    if not _visible(node, me.party_id, reference):
-        return _not_found(request, reference)
+    reader = _reader(request, reference)
+    if isinstance(reader, Response):
+        return reader
+    _me, node = reader
     try:
         bundle = build_bundle(node, reference)
     except NotFoundError:

@@ -1,7 +1,12 @@
-"""Validate a JSON object against DCSA eBL 3.0.3 ``components.schemas.TransportDocument``.
+"""Validate JSON against a named schema of a vendored DCSA OpenAPI spec.
 
-The schema is the vendored ``spec/EBL_v3.0.3.yaml`` (DCSA, Apache-2.0; see ``spec/README.md``).
-It is an OpenAPI 3.0.3 document, whose Schema Object is "an extended subset of JSON Schema
+The specs are the files in ``spec/`` (DCSA, Apache-2.0; see ``spec/README.md`` and
+``schema_loader``): eBL 3.0.3, PINT 3.0.0, Issuance, Surrender and Endorsement Chain 3.0.3.
+``validate_schema(spec_file, schema_name, instance)`` checks ``instance`` against
+``components.schemas.<schema_name>``; ``validate_transport_document_schema`` is the eBL 3.0.3
+``TransportDocument`` case.
+
+Each spec is an OpenAPI 3.0.3 document, whose Schema Object is "an extended subset of JSON Schema
 Specification Wright Draft 00" (OpenAPI 3.0.3, section 4.7.24). That draft has the semantics of
 JSON Schema draft 4, so we validate with ``Draft4Validator``:
 
@@ -9,51 +14,72 @@ JSON Schema draft 4, so we validate with ``Draft4Validator``:
   draft 2020-12 would misread it as the number 1;
 - a ``$ref`` replaces its siblings, as OpenAPI 3.0 requires;
 - ``$ref: '#/components/schemas/...'`` is resolved against the whole OpenAPI document, which is
-  registered in a ``referencing.Registry`` under a fixed base URI;
+  registered in a ``referencing.Registry`` under its own base URI (``schema_loader``);
 - OpenAPI-only keywords (``example``, ``deprecated``, ``discriminator``) are unknown to draft 4
-  and ignored; ``nullable`` does not occur in this spec;
-- ``format`` is asserted for the OpenAPI formats the spec uses: ``date`` (RFC 3339 full-date),
-  ``date-time`` (RFC 3339 date-time) and ``int32``; ``float`` is any JSON number.
+  and ignored; ``nullable``, ``readOnly`` and ``writeOnly`` do not occur in these specs;
+- ``format`` is asserted for the OpenAPI formats the specs use: ``date`` (RFC 3339 full-date),
+  ``date-time`` (RFC 3339 date-time), ``int32``, ``byte`` (standard base64 with padding,
+  RFC 4648 section 4) and ``uri`` (an absolute URI: a scheme, then no whitespace); ``float``
+  is any JSON number.
 
 Only the structural schema is checked here; the rules that DCSA states in prose live in
-``corridor.domain.transport_document``.
+``corridor.domain.transport_document`` (and, for PINT, in the receiver's validation pipeline).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
+import difflib
 import functools
-import importlib.resources
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import yaml
 from jsonschema import Draft4Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT4
 
-from corridor.errors import DocumentRuleError, MalformedInputError
+from corridor.errors import DocumentRuleError, MalformedInputError, NotFoundError
+from corridor.interop.dcsa.schema_loader import (
+    EBL_SPEC_FILE,
+    END_SPEC_FILE,
+    ISS_SPEC_FILE,
+    PINT_SPEC_FILE,
+    SUR_SPEC_FILE,
+    VENDORED_SPECS,
+    component_schemas,
+    load_spec,
+    registry,
+    spec_uri,
+)
 
 __all__ = [
+    "END_SPEC_FILE",
+    "ISS_SPEC_FILE",
+    "PINT_SPEC_FILE",
     "SPEC_FILE",
+    "SUR_SPEC_FILE",
+    "VENDORED_SPECS",
     "describe_schema_error",
     "load_ebl_spec",
+    "load_spec",
+    "schema_errors",
+    "validate_schema",
     "validate_transport_document_schema",
 ]
 
-SPEC_FILE = "EBL_v3.0.3.yaml"
+SPEC_FILE = EBL_SPEC_FILE
 """The vendored DCSA eBL 3.0.3 OpenAPI document, inside ``corridor.interop.dcsa/spec``."""
 
-_BASE_URI = "https://corridor.invalid/dcsa/spec/EBL_v3.0.3.yaml"
-_TRANSPORT_DOCUMENT_REF = f"{_BASE_URI}#/components/schemas/TransportDocument"
+_TRANSPORT_DOCUMENT = "TransportDocument"
 
 _FULL_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DATE_TIME = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})"
 )
 _INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
+_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
 
 _JSON_TYPE_NAMES = {
     bool: "a boolean",
@@ -69,6 +95,8 @@ _FORMAT_NAMES = {
     "date": "date (YYYY-MM-DD, a real calendar day)",
     "date-time": "date-time (RFC 3339, e.g. 2026-03-02T08:00:00Z)",
     "int32": "32-bit integer",
+    "byte": "base64 string (standard alphabet, with padding)",
+    "uri": "absolute URI (scheme:rest, no spaces)",
 }
 
 _OPENAPI_FORMATS = FormatChecker(formats=())
@@ -101,26 +129,71 @@ def _is_int32(instance: object) -> bool:
     return _INT32_MIN <= instance <= _INT32_MAX
 
 
-@functools.cache
+@_OPENAPI_FORMATS.checks("byte")
+def _is_base64(instance: object) -> bool:
+    if not isinstance(instance, str):
+        return True
+    try:
+        base64.b64decode(instance, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return True
+
+
+@_OPENAPI_FORMATS.checks("uri")
+def _is_uri(instance: object) -> bool:
+    return not isinstance(instance, str) or _URI.fullmatch(instance) is not None
+
+
 def load_ebl_spec() -> Mapping[str, Any]:
     """Return the vendored DCSA eBL 3.0.3 OpenAPI document (parsed once, then cached)."""
-    spec_file = importlib.resources.files("corridor.interop.dcsa").joinpath("spec", SPEC_FILE)
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    document: Any = yaml.load(spec_file.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
-    if not isinstance(document, dict):
-        raise MalformedInputError(f"{SPEC_FILE} is not a YAML mapping")
-    return document
+    return load_spec(SPEC_FILE)
 
 
 @functools.cache
-def _transport_document_validator() -> Draft4Validator:
-    resource = Resource.from_contents(load_ebl_spec(), default_specification=DRAFT4)
-    registry: Registry[Any] = Registry().with_resource(_BASE_URI, resource)
+def _validator(spec_file: str, schema_name: str) -> Draft4Validator:
+    schemas = component_schemas(spec_file)
+    if schema_name not in schemas:
+        close = difflib.get_close_matches(schema_name, list(schemas), n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise NotFoundError(
+            f"{VENDORED_SPECS[spec_file]} ({spec_file}) has no schema {schema_name!r} "
+            f"in components.schemas{hint}"
+        )
     return Draft4Validator(
-        {"$ref": _TRANSPORT_DOCUMENT_REF},
-        registry=registry,
+        {"$ref": f"{spec_uri(spec_file)}#/components/schemas/{schema_name}"},
+        registry=registry(),
         format_checker=_OPENAPI_FORMATS,
     )
+
+
+def validate_schema(spec_file: str, schema_name: str, instance: object) -> None:
+    """Check ``instance`` against ``components.schemas.<schema_name>`` of ``spec_file``.
+
+    ``spec_file`` is one of ``VENDORED_SPECS`` (e.g. ``PINT_SPEC_FILE``); ``instance`` is parsed
+    JSON. Raises ``DocumentRuleError`` for the most relevant violation (``location`` its JSON
+    pointer, ``reason`` one sentence), and ``NotFoundError`` if the spec or schema is unknown.
+    """
+    error = best_match(_validator(spec_file, schema_name).iter_errors(instance))
+    if error is not None:
+        location, reason = describe_schema_error(
+            error, standard=VENDORED_SPECS[spec_file], subject=schema_name
+        )
+        raise DocumentRuleError(location, reason)
+
+
+def schema_errors(spec_file: str, schema_name: str, instance: object) -> list[str]:
+    """Every violation of ``schema_name`` in ``instance``, as ``"<pointer>: <reason>"`` lines.
+
+    Empty when ``instance`` is valid. For reports and tests; ``validate_schema`` refuses.
+    """
+    lines = []
+    for error in _validator(spec_file, schema_name).iter_errors(instance):
+        location, reason = describe_schema_error(
+            error, standard=VENDORED_SPECS[spec_file], subject=schema_name
+        )
+        lines.append(f"{location}: {reason}")
+    return sorted(lines)
 
 
 def validate_transport_document_schema(raw: Mapping[str, Any]) -> None:
@@ -133,30 +206,39 @@ def validate_transport_document_schema(raw: Mapping[str, Any]) -> None:
         raise MalformedInputError(
             f"a transport document must be a JSON object, not {_json_type(raw)}"
         )
-    error = best_match(_transport_document_validator().iter_errors(dict(raw)))
-    if error is not None:
-        location, reason = describe_schema_error(error)
-        raise DocumentRuleError(location, reason)
+    validate_schema(SPEC_FILE, _TRANSPORT_DOCUMENT, dict(raw))
 
 
-def describe_schema_error(error: ValidationError) -> tuple[str, str]:
-    """Turn a jsonschema error into (JSON pointer, plain sentence naming the field and why)."""
+def describe_schema_error(
+    error: ValidationError,
+    *,
+    standard: str = VENDORED_SPECS[SPEC_FILE],
+    subject: str = "the transport document",
+) -> tuple[str, str]:
+    """Turn a jsonschema error into (JSON pointer, plain sentence naming the field and why).
+
+    ``standard`` names the spec in "required by ..." sentences; ``subject`` names the whole
+    instance when the error is at its root.
+    """
     path = list(error.absolute_path)
     if error.validator == "required":
-        missing = _first_missing(error)
+        missing = _missing_property(error)
         return _pointer([*path, missing]), (
-            f"{_field_name([*path, missing])} is required by DCSA eBL 3.0.3 but is missing; add it"
+            f"{_field_name([*path, missing], subject)} is required by {standard} but is missing; "
+            "add it"
         )
-    return _pointer(path), f"{_field_name(path)} {_why(error)}"
+    return _pointer(path), f"{_field_name(path, subject)} {_why(error)}"
 
 
-def _first_missing(error: ValidationError) -> str:
+def _missing_property(error: ValidationError) -> str:
+    """The property this ``required`` error is about (jsonschema raises one per property)."""
     required = error.validator_value
     instance = error.instance
     if isinstance(required, Sequence) and isinstance(instance, Mapping):
-        for name in required:
-            if name not in instance:
-                return str(name)
+        missing = [str(name) for name in required if name not in instance]
+        named = [name for name in missing if error.message.startswith(f"{name!r} ")]
+        if named or missing:
+            return (named or missing)[0]
     return str(error.message).split("'")[1] if "'" in error.message else "?"
 
 
@@ -231,10 +313,10 @@ def _shown(instance: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _field_name(path: Sequence[object]) -> str:
+def _field_name(path: Sequence[object], subject: str) -> str:
     """``['transports', 'vesselVoyages', 0, 'vesselName']`` -> ``vesselVoyages[0].vesselName``."""
     if not path:
-        return "the transport document"
+        return subject
     parts: list[str] = []
     for segment in path:
         if isinstance(segment, int) and parts:

@@ -17,6 +17,7 @@ from corridor.api.ratelimit import RateLimiter
 from corridor.api.routes_documents import router as documents_router
 from corridor.api.routes_log import router as log_router
 from corridor.api.routes_parties import router as parties_router
+from corridor.api.routes_platforms import router as platforms_router
 from corridor.services.access import Access
 from corridor.services.node import Node
 from corridor.web.pages import install as install_web
@@ -51,6 +52,7 @@ def create_app(node: Node, *, rate_limiter: RateLimiter | None = None, web: bool
     app.add_middleware(RequestHygiene)
     app.include_router(documents_router)
     app.include_router(parties_router)
+    app.include_router(platforms_router)
     app.include_router(log_router)
 
     @app.get("/metrics", include_in_schema=False)

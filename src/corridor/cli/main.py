@@ -7,7 +7,16 @@ from typing import Any
 
 import typer
 
-from corridor.cli import bench_cmd, ebl_cmd, log_cmd, node_cmd, party_cmd, serve_cmd, token_cmd
+from corridor.cli import (
+    bench_cmd,
+    ebl_cmd,
+    log_cmd,
+    node_cmd,
+    party_cmd,
+    platform_cmd,
+    serve_cmd,
+    token_cmd,
+)
 
 app = typer.Typer(
     help="Corridor: signed eBLs, a title register and a Merkle log for rail-sea trade.",
@@ -20,6 +29,7 @@ serve_cmd.register(app)
 app.add_typer(party_cmd.app, name="party", help="Register and list parties.")
 app.add_typer(ebl_cmd.app, name="ebl", help="Issue and act on electronic bills of lading.")
 app.add_typer(token_cmd.app, name="token", help="API tokens and web sign-in links.")
+app.add_typer(platform_cmd.app, name="platform", help="Other eBL platforms (PINT peers), keys.")
 app.add_typer(log_cmd.app, name="log", help="Checkpoints and audit of the Merkle log.")
 app.add_typer(bench_cmd.app, name="bench", help="Benchmarks (JSON output).")
 

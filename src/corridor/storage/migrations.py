@@ -31,11 +31,17 @@ def _access_tables(conn: Connection) -> None:
     tables.metadata.create_all(conn, checkfirst=True, tables=tables.ACCESS_TABLES)
 
 
-_LEDGER_TABLES = [t for t in tables.metadata.sorted_tables if t not in tables.ACCESS_TABLES]
+def _platform_tables(conn: Connection) -> None:
+    tables.metadata.create_all(conn, checkfirst=True, tables=tables.PLATFORM_TABLES)
+
+
+_LATER_TABLES = (*tables.ACCESS_TABLES, *tables.PLATFORM_TABLES)
+_LEDGER_TABLES = [t for t in tables.metadata.sorted_tables if t not in _LATER_TABLES]
 
 MIGRATIONS: tuple[Migration, ...] = (
     (1, "initial schema", _initial_schema),
     (2, "API tokens, web sessions, idempotency keys", _access_tables),
+    (3, "platform registry: PINT peers and their public keys", _platform_tables),
 )
 LATEST_VERSION = MIGRATIONS[-1][0]
 

@@ -168,3 +168,30 @@ idempotency_keys = Table(
 )
 
 ACCESS_TABLES = (api_tokens, web_sessions, idempotency_keys)
+
+# Platforms (migration 3): other eBL platforms this node talks to over DCSA PINT 3.0, and the
+# public keys (PEM, certificate or SubjectPublicKeyInfo) their signatures are checked with.
+# A removed platform keeps its rows (``removed_at``) so past envelopes stay explainable.
+
+platforms = Table(
+    "platforms",
+    metadata,
+    Column("code", String(4), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("base_url", String(500), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("removed_at", DateTime(timezone=True), nullable=True),
+)
+
+platform_keys = Table(
+    "platform_keys",
+    metadata,
+    Column("kid", String(64), primary_key=True),
+    Column("platform_code", String(4), ForeignKey("platforms.code"), nullable=False, index=True),
+    Column("pem", Text, nullable=False),
+    Column("key_type", String(16), nullable=False),
+    Column("not_after", DateTime(timezone=True), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+PLATFORM_TABLES = (platforms, platform_keys)

@@ -14,6 +14,7 @@ from corridor import __version__
 from corridor.api import metrics, openapi, problems
 from corridor.api.hygiene import RequestHygiene
 from corridor.api.ratelimit import RateLimiter
+from corridor.api.routes_dcsa_end import router as dcsa_end_router
 from corridor.api.routes_documents import router as documents_router
 from corridor.api.routes_log import router as log_router
 from corridor.api.routes_parties import router as parties_router
@@ -54,6 +55,7 @@ def create_app(node: Node, *, rate_limiter: RateLimiter | None = None, web: bool
     app.include_router(parties_router)
     app.include_router(platforms_router)
     app.include_router(log_router)
+    app.include_router(dcsa_end_router)
 
     @app.get("/metrics", include_in_schema=False)
     def prometheus() -> Response:

@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from corridor.api.problems import FieldProblem, problem_response
 
-API_PATHS = ("/api/", "/openapi.json", "/docs", "/metrics")
+API_PATHS = ("/api/", "/v3/", "/endorsement-chains/", "/openapi.json", "/docs", "/metrics")
 LARGE_BODY_PATHS = ("/api/v1/verify", "/api/v1/documents", "/verify", "/issue")
 LARGE_BODY = 6 * 1024 * 1024
 SMALL_BODY = 256 * 1024

@@ -43,7 +43,7 @@ from corridor.web.templating import HERE, error_page
 log = logging.getLogger("corridor.web")
 Handler = Callable[[Request, Any], Response | Awaitable[Response]]
 
-_API_PREFIXES = ("/api/", "/docs/")
+_API_PREFIXES = ("/api/", "/docs/", "/v3/", "/endorsement-chains/")
 _API_PATHS = frozenset({"/api", "/docs", "/metrics", "/openapi.json"})
 _HTTP_HEADINGS = {
     400: ("Bad request", "The request could not be understood. Go back and try again."),

@@ -1,0 +1,162 @@
+"""DCSA END 3.0.3: ``GET /v3/endorsement-chains/{transportDocumentReference}`` (notes §5).
+
+The spec's path has no ``/v3`` but its examples call ``/v3/endorsement-chains/...``: both are
+served, and only the ``/v3`` one is in the OpenAPI document. The answer is the spec's JSON array of
+``EndorsementChain`` objects; Corridor keeps one version of a document, so it holds one object
+(``services.endorsement_chain``). The filters narrow that one: a ``carrierSCACCode`` other than
+the document's, or any ``transportDocumentSubReference`` (Corridor sends none), answers 404.
+
+Callers authenticate and see documents exactly as on ``/api/v1/documents`` (404 for a document
+the caller may not see). Errors are the node's RFC 9457 problems, not DCSA's ``ErrorResponse``
+(yet; see docs/api-guide.md). These paths lie outside ``/api/``, where the web app's error
+handlers answer HTML pages, so ``ProblemRoute`` turns this router's errors into problems itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from fastapi.routing import APIRoute
+from sqlalchemy.exc import SQLAlchemyError
+
+from corridor.api import hygiene, problems
+from corridor.api.auth import Caller, NodeDep
+from corridor.api.routes_documents import ERRORS, visible_register_row
+from corridor.errors import CorridorError, NotFoundError
+from corridor.services.endorsement_chain import endorsement_chain
+
+log = logging.getLogger("corridor.api")
+
+V3_PATH = "/v3/endorsement-chains/{transportDocumentReference}"
+DOCUMENTED = V3_PATH.startswith(hygiene.API_PATHS)
+"""Whether the ``/v3`` operation is in the OpenAPI document.
+
+``RequestHygiene`` answers a path or query with control characters before any route runs, as a
+problem only under ``hygiene.API_PATHS`` and as an HTML page elsewhere. Until ``/v3/`` is listed
+there, this operation could answer ``text/html``, which its OpenAPI entry (problem+json only)
+would not admit; so it stays out of the document until then, and appears by itself after.
+"""
+
+
+class ProblemRoute(APIRoute):
+    """A route that answers its own errors (auth, validation, refusals) as RFC 9457 problems."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def answer(request: Request) -> Response:
+            path = request.url.path
+            try:
+                return await handler(request)
+            except CorridorError as error:
+                return problems.for_error(error, path)
+            except RequestValidationError as error:
+                return problems.validation_problem(error, path)
+            except SQLAlchemyError as error:
+                log.error("database error on %s: %s", path, error)
+                return problems.problem_response(
+                    503,
+                    "database",
+                    "Database unavailable",
+                    "the node's database failed; retry later",
+                    path,
+                )
+
+        return answer
+
+
+router = APIRouter(tags=["dcsa"], route_class=ProblemRoute)
+
+TransportDocumentReference = Annotated[
+    str,
+    Path(
+        alias="transportDocumentReference",
+        min_length=1,
+        max_length=20,
+        pattern=r"^\S(?:.*\S)?$",
+        description="The transport document reference (DCSA: 1-20 characters, no outer spaces; "
+        "percent-encode it).",
+    ),
+]
+SubReference = Annotated[
+    str | None,
+    Query(
+        alias="transportDocumentSubReference",
+        max_length=100,
+        pattern=r"^\S(?:.*\S)?$",
+        description="Only the chain of this version; Corridor keeps one version and sends no "
+        "sub-reference, so any value answers 404.",
+    ),
+]
+ScacCode = Annotated[
+    str | None,
+    Query(
+        alias="carrierSCACCode",
+        max_length=4,
+        pattern=r"^\S+$",
+        description="Only if the issuing carrier has this SCAC (NMFTA) code.",
+    ),
+]
+
+
+def _get_endorsement_chains(
+    reference: str,
+    node: NodeDep,
+    caller: Caller,
+    sub_reference: SubReference = None,
+    carrier_scac_code: ScacCode = None,
+) -> list[dict[str, Any]]:
+    visible_register_row(node, caller, reference)
+    chain = endorsement_chain(node, reference)
+    if sub_reference is not None:
+        raise NotFoundError(
+            f"{reference} has no version {sub_reference!r}; Corridor keeps one version per "
+            "reference: ask without transportDocumentSubReference"
+        )
+    if carrier_scac_code is not None and chain.get("carrierSCACCode") != carrier_scac_code:
+        raise NotFoundError(f"{reference} was not issued by the carrier {carrier_scac_code}")
+    return [chain]
+
+
+@router.get(
+    "/v3/endorsement-chains/{transportDocumentReference:path}",
+    response_model=list[dict[str, Any]],
+    responses=ERRORS,
+    operation_id="getEndorsementChain",
+    include_in_schema=DOCUMENTED,
+)
+def get_endorsement_chains(
+    reference: TransportDocumentReference,
+    node: NodeDep,
+    caller: Caller,
+    sub_reference: SubReference = None,
+    carrier_scac_code: ScacCode = None,
+) -> list[dict[str, Any]]:
+    """DCSA END 3.0.3: the eBL's endorsement chain, newest action first, as a one-item array.
+
+    Each item is an END ``EndorsementChain`` (`transportDocumentReference`, `carrierSCACCode`
+    when the carrier code is a SCAC, `endorsementChain` links). `SACC` shows as `SURRENDERED`;
+    `SREJ` and `VOID` are not END actions and are left out.
+    """
+    return _get_endorsement_chains(reference, node, caller, sub_reference, carrier_scac_code)
+
+
+@router.get(
+    "/endorsement-chains/{transportDocumentReference:path}",
+    response_model=list[dict[str, Any]],
+    include_in_schema=False,
+)
+def get_endorsement_chains_unversioned(
+    reference: TransportDocumentReference,
+    node: NodeDep,
+    caller: Caller,
+    sub_reference: SubReference = None,
+    carrier_scac_code: ScacCode = None,
+) -> list[dict[str, Any]]:
+    """The same as ``/v3/endorsement-chains/...``: the path as the END spec writes it."""
+    return _get_endorsement_chains(reference, node, caller, sub_reference, carrier_scac_code)

@@ -18,6 +18,7 @@ from corridor.api.routes_dcsa_end import router as dcsa_end_router
 from corridor.api.routes_documents import router as documents_router
 from corridor.api.routes_log import router as log_router
 from corridor.api.routes_parties import router as parties_router
+from corridor.api.routes_pint import router as pint_router
 from corridor.api.routes_platforms import router as platforms_router
 from corridor.services.access import Access
 from corridor.services.node import Node
@@ -56,6 +57,7 @@ def create_app(node: Node, *, rate_limiter: RateLimiter | None = None, web: bool
     app.include_router(platforms_router)
     app.include_router(log_router)
     app.include_router(dcsa_end_router)
+    app.include_router(pint_router)
 
     @app.get("/metrics", include_in_schema=False)
     def prometheus() -> Response:

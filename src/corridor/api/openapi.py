@@ -32,6 +32,8 @@ def _problem_response(description: str) -> dict[str, Any]:
 
 
 def _fix_operation(operation: dict[str, Any]) -> None:
+    if operation.get("x-dcsa-error-response"):  # declares DCSA ErrorResponse itself (PINT)
+        return
     responses: dict[str, Any] = operation.setdefault("responses", {})
     extra = AUTHENTICATED_ERRORS if operation.get("security") else PUBLIC_ERRORS
     for status, description in {**COMMON_ERRORS, **extra}.items():

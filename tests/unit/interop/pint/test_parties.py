@@ -58,3 +58,12 @@ def test_by_platform_code_and_by_lei() -> None:
 def test_malformed_parties(raw: dict[str, object]) -> None:
     with pytest.raises(MalformedInputError):
         parse_party(raw)
+
+
+def test_by_dcsa_party_code() -> None:
+    local = {"buyer": _party("buyer", IdentifyingCode.parse("DCSA:did:web:buyer.example"))}
+    code = {"codeListProvider": "DCSA", "partyCode": "did:web:buyer.example"}
+    raw = {"partyName": "X", "eblPlatform": "CORR", "identifyingCodes": [code]}
+    assert resolve_recipient(parse_party(raw), "CORR", local) == "buyer"
+    code["partyCode"] = "did:web:other.example"
+    assert resolve_recipient(parse_party(raw), "CORR", local) is None

@@ -20,6 +20,7 @@ from corridor.errors import MalformedInputError
 
 __all__ = ["PintCode", "PintParty", "parse_party", "pint_party", "resolve_recipient"]
 
+DCSA = "DCSA"
 GLEIF = "GLEIF"
 LEI_LIST = "LEI"
 
@@ -91,8 +92,9 @@ def resolve_recipient(
 ) -> str | None:
     """The id of the one local party ``recipient`` names, or ``None`` for none or several.
 
-    ``local`` maps party ids to this node's parties. A code names a party either as
-    ``{codeListProvider: this_platform, partyCode: <party id>}`` or as its LEI under GLEIF.
+    ``local`` maps party ids to this node's parties. A code names a party as
+    ``{codeListProvider: this_platform, partyCode: <party id>}``, as its LEI under GLEIF, or as
+    its DCSA party code under DCSA.
     """
     if recipient.platform != this_platform:
         return None
@@ -101,14 +103,15 @@ def resolve_recipient(
         if code.provider == this_platform and code.code in local:
             found.add(code.code)
         elif code.provider == GLEIF and code.list_name in (None, LEI_LIST):
-            found.update(_by_lei(code.code, local))
+            found.update(_by_code(CodeScheme.LEI, code.code.strip().upper(), local))
+        elif code.provider == DCSA:
+            found.update(_by_code(CodeScheme.DCSA, code.code, local))
     return found.pop() if len(found) == 1 else None
 
 
-def _by_lei(value: str, local: Mapping[str, Party]) -> set[str]:
-    wanted = value.strip().upper()
+def _by_code(scheme: CodeScheme, wanted: str, local: Mapping[str, Party]) -> set[str]:
     return {
         party_id
         for party_id, party in local.items()
-        if (lei := party.code(CodeScheme.LEI)) is not None and lei.value == wanted
+        if any(c.scheme is scheme and c.value == wanted for c in party.codes)
     }

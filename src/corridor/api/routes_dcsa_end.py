@@ -146,17 +146,11 @@ def get_endorsement_chains(
     return _get_endorsement_chains(reference, node, caller, sub_reference, carrier_scac_code)
 
 
-@router.get(
+# The path as the END spec writes it (its examples use /v3): the same operation, undocumented.
+router.add_api_route(
     "/endorsement-chains/{transportDocumentReference:path}",
+    get_endorsement_chains,
+    methods=["GET"],
     response_model=list[dict[str, Any]],
     include_in_schema=False,
 )
-def get_endorsement_chains_unversioned(
-    reference: TransportDocumentReference,
-    node: NodeDep,
-    caller: Caller,
-    sub_reference: SubReference = None,
-    carrier_scac_code: ScacCode = None,
-) -> list[dict[str, Any]]:
-    """The same as ``/v3/endorsement-chains/...``: the path as the END spec writes it."""
-    return _get_endorsement_chains(reference, node, caller, sub_reference, carrier_scac_code)

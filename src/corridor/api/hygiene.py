@@ -17,7 +17,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from corridor.api.problems import FieldProblem, problem_response
 
-API_PATHS = ("/api/", "/v3/", "/endorsement-chains/", "/openapi.json", "/docs", "/metrics")
+API_PREFIXES = ("/api/", "/v3/", "/endorsement-chains/", "/docs")
+API_PATHS = frozenset({"/api", "/openapi.json", "/metrics"})
+
+
+def is_api_path(path: str) -> bool:
+    """Whether ``path`` belongs to a machine API (problem or DCSA errors), not to a web page."""
+    return path in API_PATHS or path.startswith(API_PREFIXES)
+
+
 LARGE_BODY_PATHS = ("/api/v1/verify", "/api/v1/documents", "/verify", "/issue")
 LARGE_BODY = 6 * 1024 * 1024
 SMALL_BODY = 256 * 1024
@@ -92,7 +100,7 @@ class RequestHygiene:
             detail = f"the {what} contains control characters (e.g. NUL)"
             errors = [FieldProblem(pointer=what, reason="control characters are not allowed")]
         response: Response
-        if scope["path"].startswith(API_PATHS):
+        if is_api_path(scope["path"]):
             response = problem_response(status, slug, title, detail, scope["path"], errors)
         else:  # a page: a plain HTML answer, escaped, never JSON
             page = f"<!doctype html><title>{title}</title><h1>{title}</h1><p>{escape(detail)}</p>"

@@ -8,69 +8,24 @@ the document's, or any ``transportDocumentSubReference`` (Corridor sends none), 
 
 Callers authenticate and see documents exactly as on ``/api/v1/documents`` (404 for a document
 the caller may not see). Errors are the node's RFC 9457 problems, not DCSA's ``ErrorResponse``
-(yet; see docs/api-guide.md). These paths lie outside ``/api/``, where the web app's error
-handlers answer HTML pages, so ``ProblemRoute`` turns this router's errors into problems itself.
+(yet; see docs/api-guide.md): ``hygiene.is_api_path`` counts these paths as API paths.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import Response
-from fastapi.routing import APIRoute
-from sqlalchemy.exc import SQLAlchemyError
+from fastapi import APIRouter, Path, Query
 
-from corridor.api import hygiene, problems
 from corridor.api.auth import Caller, NodeDep
 from corridor.api.routes_documents import ERRORS, visible_register_row
-from corridor.errors import CorridorError, NotFoundError
+from corridor.errors import NotFoundError
 from corridor.services.endorsement_chain import endorsement_chain
 
 log = logging.getLogger("corridor.api")
 
-V3_PATH = "/v3/endorsement-chains/{transportDocumentReference}"
-DOCUMENTED = V3_PATH.startswith(hygiene.API_PATHS)
-"""Whether the ``/v3`` operation is in the OpenAPI document.
-
-``RequestHygiene`` answers a path or query with control characters before any route runs, as a
-problem only under ``hygiene.API_PATHS`` and as an HTML page elsewhere. Until ``/v3/`` is listed
-there, this operation could answer ``text/html``, which its OpenAPI entry (problem+json only)
-would not admit; so it stays out of the document until then, and appears by itself after.
-"""
-
-
-class ProblemRoute(APIRoute):
-    """A route that answers its own errors (auth, validation, refusals) as RFC 9457 problems."""
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-
-        async def answer(request: Request) -> Response:
-            path = request.url.path
-            try:
-                return await handler(request)
-            except CorridorError as error:
-                return problems.for_error(error, path)
-            except RequestValidationError as error:
-                return problems.validation_problem(error, path)
-            except SQLAlchemyError as error:
-                log.error("database error on %s: %s", path, error)
-                return problems.problem_response(
-                    503,
-                    "database",
-                    "Database unavailable",
-                    "the node's database failed; retry later",
-                    path,
-                )
-
-        return answer
-
-
-router = APIRouter(tags=["dcsa"], route_class=ProblemRoute)
+router = APIRouter(tags=["dcsa"])
 
 TransportDocumentReference = Annotated[
     str,
@@ -128,7 +83,6 @@ def _get_endorsement_chains(
     response_model=list[dict[str, Any]],
     responses=ERRORS,
     operation_id="getEndorsementChain",
-    include_in_schema=DOCUMENTED,
 )
 def get_endorsement_chains(
     reference: TransportDocumentReference,

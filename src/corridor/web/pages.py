@@ -33,6 +33,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from corridor.api import problems
+from corridor.api.hygiene import is_api_path
 from corridor.api.ratelimit import RateLimitedError
 from corridor.errors import CorridorError
 from corridor.web import views_documents, views_home, views_issue, views_public, views_signin
@@ -43,8 +44,6 @@ from corridor.web.templating import HERE, error_page
 log = logging.getLogger("corridor.web")
 Handler = Callable[[Request, Any], Response | Awaitable[Response]]
 
-_API_PREFIXES = ("/api/", "/docs/", "/v3/", "/endorsement-chains/")
-_API_PATHS = frozenset({"/api", "/docs", "/metrics", "/openapi.json"})
 _HTTP_HEADINGS = {
     400: ("Bad request", "The request could not be understood. Go back and try again."),
     404: ("Page not found", "There is no page at this address."),
@@ -62,8 +61,7 @@ _HANDLED = (
 
 
 def _is_api(request: Request) -> bool:
-    path = request.url.path
-    return path in _API_PATHS or path.startswith(_API_PREFIXES)
+    return is_api_path(request.url.path)
 
 
 def _rate_limited(request: Request, exc: RateLimitedError) -> Response:

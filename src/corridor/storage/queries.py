@@ -18,9 +18,9 @@ from corridor.storage import tables
 from corridor.storage.repository import (
     EntryRow,
     RegisterRow,
-    _entry_from_row,
-    _record_from_row,
-    _register_query,
+    entry_from_row,
+    record_from_row,
+    register_query,
 )
 
 titles = tables.title_records.c
@@ -54,7 +54,7 @@ def _visible_to(party_id: str) -> Any:
 
 
 def _filtered(where: DocumentFilter) -> Select[Any]:
-    query = _register_query()
+    query = register_query()
     if where.viewer is not None:
         query = query.where(_visible_to(where.viewer))
     if where.status is not None:
@@ -76,7 +76,7 @@ def list_documents(conn: Connection, where: DocumentFilter) -> list[RegisterRow]
     if where.after is not None:
         query = query.where(titles.reference > where.after)
     rows = conn.execute(query.order_by(titles.reference).limit(where.limit)).all()
-    return [_record_from_row(row) for row in rows]
+    return [record_from_row(row) for row in rows]
 
 
 def count_documents(conn: Connection, where: DocumentFilter) -> int:
@@ -94,7 +94,7 @@ def recent_entries(conn: Connection, party_id: str | None, limit: int = 10) -> l
     query = select(tables.entries).order_by(entries.leaf_index.desc()).limit(limit)
     if party_id is not None:
         query = query.where(or_(entries.actor == party_id, entries.recipient == party_id))
-    return [_entry_from_row(row) for row in conn.execute(query).all()]
+    return [entry_from_row(row) for row in conn.execute(query).all()]
 
 
 def latest_checkpoint(conn: Connection) -> tuple[int, str] | None:

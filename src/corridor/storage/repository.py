@@ -203,7 +203,7 @@ def document_with_checksum(conn: Connection, checksum: str) -> str | None:
     return conn.execute(query).scalar_one_or_none()
 
 
-def _record_from_row(row: Row[Any]) -> RegisterRow:
+def record_from_row(row: Row[Any]) -> RegisterRow:
     pending = row.pending_code
     record = TitleRecord(
         document_reference=row.reference,
@@ -222,13 +222,13 @@ def _record_from_row(row: Row[Any]) -> RegisterRow:
     return RegisterRow(record, row.last_entry_hash)
 
 
-def _register_query() -> Select[Any]:
+def register_query() -> Select[Any]:
     return select(tables.title_records, tables.documents.c.checksum).join(
         tables.documents, tables.documents.c.reference == tables.title_records.c.reference
     )
 
 
-_GET_TITLE = _register_query().where(tables.title_records.c.reference == bindparam("ref"))
+_GET_TITLE = register_query().where(tables.title_records.c.reference == bindparam("ref"))
 _GET_TITLE_FOR_UPDATE = _GET_TITLE.with_for_update(of=tables.title_records)
 
 
@@ -236,13 +236,13 @@ def get_title(conn: Connection, reference: str, *, for_update: bool = False) -> 
     locking = for_update and conn.dialect.name == "postgresql"
     query = _GET_TITLE_FOR_UPDATE if locking else _GET_TITLE
     row = conn.execute(query, {"ref": reference}).first()
-    return None if row is None else _record_from_row(row)
+    return None if row is None else record_from_row(row)
 
 
 def list_titles(
     conn: Connection, *, party_id: str | None = None, status: Status | None = None
 ) -> list[RegisterRow]:
-    query = _register_query()
+    query = register_query()
     if party_id is not None:
         c = tables.title_records.c
         query = query.where(
@@ -251,7 +251,7 @@ def list_titles(
     if status is not None:
         query = query.where(tables.title_records.c.status == str(status))
     rows = conn.execute(query.order_by(tables.title_records.c.reference)).all()
-    return [_record_from_row(row) for row in rows]
+    return [record_from_row(row) for row in rows]
 
 
 def _record_values(row: RegisterRow) -> dict[str, object]:
@@ -281,7 +281,7 @@ def insert_title(conn: Connection, row: RegisterRow) -> None:
 # The log -----------------------------------------------------------------------------------
 
 
-def _entry_from_row(row: Row[Any]) -> EntryRow:
+def entry_from_row(row: Row[Any]) -> EntryRow:
     return EntryRow(
         leaf_index=int(row.leaf_index),
         document_reference=row.document_reference,
@@ -303,7 +303,7 @@ def entries_of(conn: Connection, reference: str) -> list[EntryRow]:
         .where(tables.entries.c.document_reference == reference)
         .order_by(tables.entries.c.sequence)
     )
-    return [_entry_from_row(row) for row in conn.execute(query).all()]
+    return [entry_from_row(row) for row in conn.execute(query).all()]
 
 
 def iter_entries(conn: Connection, batch: int = 5000) -> Iterator[EntryRow]:
@@ -320,7 +320,7 @@ def iter_entries(conn: Connection, batch: int = 5000) -> Iterator[EntryRow]:
         if not rows:
             return
         for row in rows:
-            yield _entry_from_row(row)
+            yield entry_from_row(row)
         start = int(rows[-1].leaf_index) + 1
 
 

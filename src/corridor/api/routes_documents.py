@@ -64,10 +64,6 @@ def visible_register_row(node: Node, caller: Principal, reference: str) -> Regis
     return row
 
 
-def visible_record(node: Node, caller: Principal, reference: str) -> schemas.TitleOut:
-    return schemas.title_out(visible_register_row(node, caller, reference))
-
-
 def _receipt_out(request: Request, receipt: Receipt) -> schemas.ReceiptOut:
     request.app.state.metrics.actions.labels(str(receipt.action_code)).inc()
     return schemas.ReceiptOut(
@@ -151,7 +147,7 @@ def get_history(
     reference: Reference, node: NodeDep, caller: Caller
 ) -> list[schemas.HistoryEntryOut]:
     """Every signed entry of the document, oldest first, with the JWS exactly as signed."""
-    visible_record(node, caller, reference)
+    visible_register_row(node, caller, reference)
     return [
         schemas.HistoryEntryOut(
             sequence=item.row.sequence,
@@ -171,7 +167,7 @@ def get_history(
 @router.get("/{reference:path}/bundle", responses=ERRORS)
 def get_bundle(reference: Reference, node: NodeDep, caller: Caller) -> dict[str, Any]:
     """The offline bundle (document, signed entries, proofs, checkpoint, attestations)."""
-    visible_record(node, caller, reference)
+    visible_register_row(node, caller, reference)
     return build_bundle(node, reference)
 
 
@@ -186,7 +182,7 @@ def act(
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Take one title action as the caller, signed with its custodial key."""
-    visible_record(node, caller, reference)
+    visible_register_row(node, caller, reference)
 
     def produce() -> schemas.ReceiptOut:
         receipt = node.act(
@@ -215,7 +211,7 @@ def submit_signed(
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Record an entry the caller signed itself with a self-custodied key, exactly as signed."""
-    visible_record(node, caller, reference)
+    visible_register_row(node, caller, reference)
 
     claimed = payload_of(body.jws)
     if claimed.document_reference != reference:

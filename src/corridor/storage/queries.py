@@ -1,4 +1,5 @@
-"""Read-side queries for the API and the web app: filtered, paged document lists and activity.
+"""Read-side queries for the API and the web app: filtered, paged document lists, activity and
+the next free demo reference.
 
 Visibility is a rule of the register, not of the role: a party sees a document when it is the
 issuing carrier, the current possessor, the endorsee, or it has acted or been named in one of the
@@ -111,3 +112,23 @@ def checkpoint_at(conn: Connection, size: int) -> str | None:
     query = select(tables.checkpoints.c.note).where(tables.checkpoints.c.size == size)
     note: str | None = conn.execute(query).scalar_one_or_none()
     return note
+
+
+_REFERENCE_BATCH = 50
+
+
+def fresh_reference(conn: Connection, prefix: str) -> str:
+    """``prefix`` and the first free 4-digit number from (documents + 1), e.g. ``...0006``.
+
+    Counts the documents and looks up a batch of candidates by primary key, instead of loading
+    every reference on the node.
+    """
+    number = int(conn.execute(select(func.count()).select_from(tables.documents)).scalar_one()) + 1
+    reference = tables.documents.c.reference
+    while True:
+        candidates = [f"{prefix}{n:04d}" for n in range(number, number + _REFERENCE_BATCH)]
+        taken = set(conn.execute(select(reference).where(reference.in_(candidates))).scalars())
+        free = next((c for c in candidates if c not in taken), None)
+        if free is not None:
+            return free
+        number += _REFERENCE_BATCH

@@ -19,9 +19,9 @@ from corridor.domain.party import Party, Role
 from corridor.errors import CorridorError, DocumentRuleError, MalformedInputError
 from corridor.services.demo import demo_document, document_with_reference
 from corridor.services.node import Node
+from corridor.storage.queries import fresh_reference
 from corridor.web import issue_form, session, words
 from corridor.web.forms import read_form
-from corridor.web.lookups import fresh_reference
 from corridor.web.templating import document_path, error_page, page
 
 router = APIRouter(include_in_schema=False)

@@ -20,13 +20,21 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from corridor.domain.title import Action, ActionCode, BillKind, IssueTerms
+from corridor.domain.title import (
+    NODE_ACTIONS,
+    Action,
+    ActionCode,
+    BillKind,
+    IssueTerms,
+    Status,
+    TitleState,
+)
 from corridor.errors import MalformedInputError
 
 ENTRY_TYPE = "corridor-entry+jws"
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _REASON_CODES = frozenset({"SWTP", "COD", "SWI"})
-_E = TypeVar("_E", ActionCode, BillKind)
+_E = TypeVar("_E", ActionCode, BillKind, Status)
 _KEYS = frozenset(
     {
         "actionCode",
@@ -43,6 +51,21 @@ _KEYS = frozenset(
         "endorsee",
         "reasonCode",
         "comments",
+        "title",
+        "pintChecksum",
+    }
+)
+_TITLE_KEYS = frozenset(
+    {
+        "carrier",
+        "billKind",
+        "status",
+        "possessor",
+        "consignee",
+        "endorsee",
+        "mayEndorse",
+        "pendingSurrenderer",
+        "pendingCode",
     }
 )
 _MAX_LENGTHS = {
@@ -53,6 +76,9 @@ _MAX_LENGTHS = {
     "consignee": 64,
     "endorsee": 64,
     "comments": 255,
+    "carrier": 64,
+    "possessor": 64,
+    "pendingSurrenderer": 64,
 }
 
 
@@ -81,6 +107,8 @@ class EntryPayload:
     issue_terms: IssueTerms | None = None
     reason_code: str | None = None
     comments: str | None = None
+    title_state: TitleState | None = None
+    pint_checksum: str | None = None
 
     @property
     def action(self) -> Action:
@@ -106,6 +134,10 @@ class EntryPayload:
             out["reasonCode"] = self.reason_code
         if self.comments is not None:
             out["comments"] = self.comments
+        if self.title_state is not None:
+            out["title"] = _title_json(self.title_state)
+        if self.pint_checksum is not None:
+            out["pintChecksum"] = self.pint_checksum
         return out
 
     @classmethod
@@ -129,6 +161,8 @@ class EntryPayload:
             issue_terms=_issue_terms(data),
             reason_code=_reason_code(data),
             comments=_optional_text(data, "comments"),
+            title_state=_title_state(data.get("title")),
+            pint_checksum=_optional_hex(data, "pintChecksum"),
         )
         payload.check_shape()
         return payload
@@ -136,8 +170,17 @@ class EntryPayload:
     def check_shape(self) -> None:
         """Rules that hold for every entry whatever the register says."""
         is_issue = self.action_code is ActionCode.ISSUE
-        if is_issue != (self.sequence == 1):
+        if is_issue and self.sequence != 1:
             raise MalformedInputError("entry payload: ISSUE is exactly the entry with sequence 1")
+        if self.sequence == 1 and self.action_code not in (ActionCode.ISSUE, ActionCode.IMPORT):
+            raise MalformedInputError("entry payload: the first entry is an ISSUE or an IMPORT")
+        is_import = self.action_code is ActionCode.IMPORT
+        if is_import != (self.title_state is not None):
+            raise MalformedInputError("entry payload: 'title' belongs to the IMPORT entry only")
+        if (self.action_code in NODE_ACTIONS) != (self.pint_checksum is not None):
+            raise MalformedInputError(
+                "entry payload: 'pintChecksum' belongs to IMPORT, EXPORT and RETURN entries only"
+            )
         if (self.previous_entry_hash is None) != (self.sequence == 1):
             raise MalformedInputError(
                 "entry payload: previousEntryHash is null exactly for the first entry"
@@ -226,3 +269,40 @@ def _reason_code(data: dict[str, Any]) -> str | None:
             f"entry payload: reasonCode {value!r} is not one of {', '.join(sorted(_REASON_CODES))}"
         )
     return value
+
+
+def _title_json(state: TitleState) -> dict[str, Any]:
+    return {
+        "carrier": state.carrier,
+        "billKind": str(state.kind),
+        "status": str(state.status),
+        "possessor": state.possessor,
+        "consignee": state.consignee,
+        "endorsee": state.endorsee,
+        "mayEndorse": state.may_endorse,
+        "pendingSurrenderer": state.pending_surrenderer,
+        "pendingCode": None if state.pending_code is None else str(state.pending_code),
+    }
+
+
+def _title_state(data: Any) -> TitleState | None:
+    if data is None:
+        return None
+    if not isinstance(data, dict) or set(data) != _TITLE_KEYS:
+        raise MalformedInputError(
+            f"entry payload: 'title' must be an object with exactly {', '.join(sorted(_TITLE_KEYS))}"
+        )
+    if not isinstance(data["mayEndorse"], bool):
+        raise MalformedInputError("entry payload: 'title.mayEndorse' must be true or false")
+    pending = data["pendingCode"]
+    return TitleState(
+        carrier=_text(data, "carrier"),
+        kind=_enum(BillKind, data, "billKind"),
+        status=_enum(Status, data, "status"),
+        possessor=_text(data, "possessor"),
+        consignee=_optional_text(data, "consignee"),
+        endorsee=_optional_text(data, "endorsee"),
+        may_endorse=data["mayEndorse"],
+        pending_surrenderer=_optional_text(data, "pendingSurrenderer"),
+        pending_code=None if pending is None else _enum(ActionCode, data, "pendingCode"),
+    )

@@ -41,6 +41,13 @@ surrender for delivery: the consignee of a straight bill, the endorsee of a to-o
 possessor of a blank-endorsed bill.
 
 SURRENDERED, SURRENDERED_FOR_AMENDMENT, VOID and EXPORTED records are inert (invariant 3).
+
+Crossing platforms (DCSA PINT; ADR 0007). An action whose recipient is a party of another
+platform leaves that party the possessor, so no one on this node can act while the envelope is
+in flight. The node then records the other platform's answer itself: ``EXPORT`` (accepted:
+EXPORTED, inert) or ``RETURN`` (refused: possession returns to the sender, status ISSUED). An eBL
+arriving from another platform is an ``IMPORT``: a new record, or an EXPORTED one coming back,
+in the state the other platform's chain gives it (``TitleState``).
 """
 
 from __future__ import annotations
@@ -66,6 +73,14 @@ class ActionCode(StrEnum):
     SACC = "SACC"
     SREJ = "SREJ"
     VOID = "VOID"
+    # Written by the node itself when an eBL crosses to or from another platform over PINT
+    # (ADR 0007); never requested by a party and never sent to another platform.
+    IMPORT = "IMPORT"
+    EXPORT = "EXPORT"
+    RETURN = "RETURN"
+
+
+NODE_ACTIONS = frozenset({ActionCode.IMPORT, ActionCode.EXPORT, ActionCode.RETURN})
 
 
 class BillKind(StrEnum):
@@ -193,6 +208,8 @@ def _check_common(record: TitleRecord, action: Action) -> None:
     ref = record.document_reference
     if record.status in INERT_STATUSES:
         raise TransitionError(f"{ref} is {record.status}; no further actions are possible")
+    if action.code in NODE_ACTIONS:
+        raise TransitionError(f"{action.code} is recorded by the node, not requested by a party")
     if action.code is ActionCode.ISSUE:
         raise TransitionError(f"{ref} is already issued")
     if action.actor != record.possessor:
@@ -319,10 +336,89 @@ _RULES = {
 
 
 def mark_exported(record: TitleRecord) -> TitleRecord:
-    """The record left this node over PINT; from now on it is inert here."""
-    if record.status is not Status.ISSUED:
+    """The receiving platform accepted the eBL (PINT RECE or DUPE); from now on it is inert here.
+
+    The possessor stays the party on the other platform that now controls the eBL.
+    """
+    if record.status not in (Status.ISSUED, Status.SURRENDER_PENDING):
         raise TransitionError(f"{record.document_reference} is {record.status}; cannot export")
     return replace(record, status=Status.EXPORTED, version=record.version + 1)
+
+
+def return_export(record: TitleRecord, to: str) -> TitleRecord:
+    """The other platform refused the eBL (PINT BSIG or BENV): possession returns to ``to``.
+
+    A refused surrender is undone as a rejected one would be; an endorsement made before the
+    refused transfer stands.
+    """
+    if record.status in INERT_STATUSES:
+        raise TransitionError(f"{record.document_reference} is {record.status}; cannot return it")
+    return replace(
+        record,
+        status=Status.ISSUED,
+        possessor=to,
+        pending_surrenderer=None,
+        pending_code=None,
+        version=record.version + 1,
+    )
+
+
+@dataclass(frozen=True)
+class TitleState:
+    """The register's state carried by an ``IMPORT`` entry, as another platform's chain gave it."""
+
+    carrier: str
+    kind: BillKind
+    status: Status
+    possessor: str
+    consignee: str | None
+    endorsee: str | None
+    may_endorse: bool
+    pending_surrenderer: str | None = None
+    pending_code: ActionCode | None = None
+
+    @classmethod
+    def of(cls, record: TitleRecord) -> TitleState:
+        return cls(
+            record.carrier,
+            record.kind,
+            record.status,
+            record.possessor,
+            record.consignee,
+            record.endorsee,
+            record.may_endorse,
+            record.pending_surrenderer,
+            record.pending_code,
+        )
+
+
+def import_record(
+    previous: TitleRecord | None, reference: str, checksum: str, state: TitleState
+) -> TitleRecord:
+    """An eBL arrives from another platform: a new record, or an exported one coming back."""
+    if state.status not in (Status.ISSUED, Status.SURRENDER_PENDING):
+        raise TransitionError(f"{reference} cannot arrive {state.status}")
+    if previous is not None:
+        if previous.status is not Status.EXPORTED:
+            raise TransitionError(
+                f"{reference} is {previous.status} on this node; it cannot arrive from elsewhere"
+            )
+        if previous.document_checksum != checksum:
+            raise TransitionError(f"{reference} arrives with a different document checksum")
+    return TitleRecord(
+        document_reference=reference,
+        document_checksum=checksum,
+        carrier=state.carrier,
+        kind=state.kind,
+        status=state.status,
+        possessor=state.possessor,
+        consignee=state.consignee,
+        endorsee=state.endorsee,
+        may_endorse=state.may_endorse,
+        pending_surrenderer=state.pending_surrenderer,
+        pending_code=state.pending_code,
+        version=1 if previous is None else previous.version + 1,
+    )
 
 
 def fixed_recipient(record: TitleRecord, code: ActionCode) -> str | None:

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from corridor.crypto.canonical import parse_json, sha256_hex
 from corridor.crypto.jws import verify_compact
 from corridor.crypto.keys import PublicKey
-from corridor.domain import title
 from corridor.domain.entry import EntryPayload
+from corridor.domain.register import next_record
 from corridor.domain.title import TitleRecord
 from corridor.errors import CorridorError
 from corridor.ledger.checkpoint import NoteVerifier, open_checkpoint
@@ -124,12 +124,7 @@ def _check_entry(
     if payload.previous_entry_hash != replay.last_hash.get(ref):
         report.problems.append(f"{where}: does not chain to the previous entry of {ref}")
     try:
-        if payload.issue_terms is not None:
-            replay.records[ref] = title.issue(
-                ref, payload.document_checksum, payload.action, payload.issue_terms
-            )
-        else:
-            replay.records[ref] = title.apply(replay.records[ref], payload.action)
+        replay.records[ref] = next_record(replay.records.get(ref), payload)
     except (CorridorError, KeyError) as exc:
         report.problems.append(f"{where}: the title rules refuse it ({exc})")
     replay.last_hash[ref] = row.entry_hash

@@ -30,9 +30,9 @@ from typing import Any
 from corridor.crypto.canonical import checksum, parse_json, sha256_hex
 from corridor.crypto.jws import header_of, verify_compact
 from corridor.crypto.keys import PublicKey, b64url_decode
-from corridor.domain import title
 from corridor.domain.entry import EntryPayload
-from corridor.domain.title import ActionCode, TitleRecord
+from corridor.domain.register import next_record
+from corridor.domain.title import NODE_ACTIONS, ActionCode, TitleRecord
 from corridor.errors import CorridorError, NotControllerError, TitleError, VerificationError
 from corridor.ledger.checkpoint import Checkpoint, NoteVerifier, open_checkpoint
 from corridor.ledger.merkle import leaf_hash, root_from_inclusion
@@ -263,8 +263,43 @@ def _replay(
 ) -> TitleRecord:
     first = payloads[0]
     signers = {k.party_id: k for k in keys.values()}
-    if first.action_code is not ActionCode.ISSUE or first.issue_terms is None:
+    if first.action_code is ActionCode.IMPORT:
+        importer = signers.get(first.actor)
+        if importer is None or "platform" not in importer.roles:
+            raise _fail("issuer", f"the IMPORT is signed by {first.actor}, who is not a platform")
+    elif first.action_code is not ActionCode.ISSUE or first.issue_terms is None:
         raise _fail("chain", "the first entry is not an ISSUE")
+    else:
+        _check_issuer(first, signers, document)
+    record = None
+    for payload in payloads:
+        if payload.action_code in NODE_ACTIONS and "platform" not in _roles(signers, payload):
+            raise _fail(
+                "entry-signer",
+                f"entry {payload.sequence} ({payload.action_code}) is not signed by a platform",
+            )
+        try:
+            record = next_record(record, payload)
+        except NotControllerError as exc:
+            raise _fail(
+                "controller", f"entry {payload.sequence} ({payload.action_code}): {exc.message}"
+            ) from None
+        except TitleError as exc:
+            raise _fail(
+                "title-rules", f"entry {payload.sequence} ({payload.action_code}): {exc.message}"
+            ) from None
+    assert record is not None
+    return record
+
+
+def _roles(signers: Mapping[str, KeyAttestation], payload: EntryPayload) -> frozenset[str]:
+    signer = signers.get(payload.actor)
+    return frozenset() if signer is None else signer.roles
+
+
+def _check_issuer(
+    first: EntryPayload, signers: Mapping[str, KeyAttestation], document: Mapping[str, Any]
+) -> None:
     issuer = signers.get(first.actor)
     if issuer is None or "carrier" not in issuer.roles:
         raise _fail("issuer", f"the ISSUE is signed by {first.actor}, who is not a carrier")
@@ -274,24 +309,6 @@ def _replay(
             "issuer",
             f"the document names {named!r} as issuing party, but {issuer.party_name!r} issued it",
         )
-    try:
-        record = title.issue(
-            first.document_reference, first.document_checksum, first.action, first.issue_terms
-        )
-    except TitleError as exc:
-        raise _fail("title-rules", f"entry 1 (ISSUE): {exc.message}") from None
-    for payload in payloads[1:]:
-        try:
-            record = title.apply(record, payload.action)
-        except NotControllerError as exc:
-            raise _fail(
-                "controller", f"entry {payload.sequence} ({payload.action_code}): {exc.message}"
-            ) from None
-        except TitleError as exc:
-            raise _fail(
-                "title-rules", f"entry {payload.sequence} ({payload.action_code}): {exc.message}"
-            ) from None
-    return record
 
 
 def _issuing_party_name(document: Mapping[str, Any]) -> str | None:

@@ -40,7 +40,8 @@ from corridor.crypto.jws import sign_compact
 from corridor.crypto.keys import PrivateKey
 from corridor.domain import title
 from corridor.domain.entry import ENTRY_TYPE, EntryPayload, format_action_datetime
-from corridor.domain.title import Action, ActionCode, IssueTerms, TitleRecord
+from corridor.domain.register import next_record
+from corridor.domain.title import Action, ActionCode, IssueTerms, TitleRecord, TitleState
 from corridor.errors import (
     ConflictError,
     CorridorError,
@@ -84,7 +85,27 @@ class SignedRequest:
     payload: EntryPayload
 
 
-Request = IssueRequest | ActionRequest | SignedRequest
+@dataclass(frozen=True)
+class NodeRequest:
+    """An entry the node writes itself when an eBL crosses platforms (IMPORT, EXPORT, RETURN).
+
+    ``also`` runs in the same transaction once the entry is accepted, so what the PINT service
+    stores beside the entry (chain entries, the envelope's status) commits with it or not at all.
+    """
+
+    document_reference: str
+    code: ActionCode
+    actor: str
+    at: datetime
+    pint_checksum: str
+    recipient: str | None = None
+    state: TitleState | None = None
+    document_checksum: str | None = None
+    canonical_document: bytes | None = None
+    also: Callable[[Connection], None] | None = None
+
+
+Request = IssueRequest | ActionRequest | SignedRequest | NodeRequest
 
 
 @dataclass(frozen=True)
@@ -193,7 +214,7 @@ class LogWriter:
         if not self._tree_valid or self._cache_size != self.tree.size:
             return False
         for request in requests:
-            if isinstance(request, IssueRequest):
+            if isinstance(request, IssueRequest | NodeRequest):
                 return False
             if isinstance(request, ActionRequest):
                 if request.action.actor not in self._keys:
@@ -242,6 +263,8 @@ class LogWriter:
                 return self._issue(batch, request)
             if isinstance(request, ActionRequest):
                 return self._act(batch, request)
+            if isinstance(request, NodeRequest):
+                return self._node_entry(batch, request)
             return self._signed(batch, request)
         except CorridorError as refusal:
             return refusal
@@ -303,6 +326,40 @@ class LogWriter:
         record = title.apply(current.record, payload.action)
         at = datetime.fromisoformat(payload.action_date_time)
         return self._record(batch, payload, request.kid, request.jws, record, current, at)
+
+    def _node_entry(self, batch: _Batch, request: NodeRequest) -> Receipt:
+        conn = batch.conn
+        ref = request.document_reference
+        current = batch.find(ref)
+        checksum = request.document_checksum
+        if current is not None:
+            checksum = current.record.document_checksum
+        if checksum is None:
+            raise NotFoundError(f"no eBL with reference {ref} on this node")
+        payload = EntryPayload(
+            action_code=request.code,
+            document_reference=ref,
+            document_checksum=checksum,
+            sequence=1 if current is None else current.record.version + 1,
+            previous_entry_hash=None if current is None else current.last_entry_hash,
+            actor=request.actor,
+            recipient=request.recipient,
+            action_date_time=format_action_datetime(request.at),
+            platform=self._platform,
+            title_state=request.state,
+            pint_checksum=request.pint_checksum,
+        )
+        payload.check_shape()
+        record = next_record(None if current is None else current.record, payload)
+        if current is None:
+            if request.canonical_document is None or repo.get_document(conn, ref) is not None:
+                raise TransitionError(f"a different document with reference {ref} is held here")
+            repo.insert_document(conn, ref, checksum, request.canonical_document, request.at)
+        kid, jws = self._sign(batch, payload)
+        receipt = self._record(batch, payload, kid, jws, record, current, request.at)
+        if request.also is not None:
+            request.also(conn)
+        return receipt
 
     def _sign(self, batch: _Batch, payload: EntryPayload) -> tuple[str, str]:
         known = self._keys.get(payload.actor)
@@ -429,13 +486,16 @@ class _Batch:
         return self._conn
 
     def current(self, reference: str) -> RegisterRow:
-        known = self.staged.get(reference) or self._committed.get(reference)
-        if known is not None:
-            return known
-        current = repo.get_title(self.conn, reference, for_update=True)
+        current = self.find(reference)
         if current is None:
             raise NotFoundError(f"no eBL with reference {reference} on this node")
         return current
+
+    def find(self, reference: str) -> RegisterRow | None:
+        known = self.staged.get(reference) or self._committed.get(reference)
+        if known is not None:
+            return known
+        return repo.get_title(self.conn, reference, for_update=True)
 
     def stage(self, row: RegisterRow, previous_version: int | None, entry: EntryRow) -> None:
         ref = row.record.document_reference

@@ -35,13 +35,28 @@ def _platform_tables(conn: Connection) -> None:
     tables.metadata.create_all(conn, checkfirst=True, tables=tables.PLATFORM_TABLES)
 
 
-_LATER_TABLES = (*tables.ACCESS_TABLES, *tables.PLATFORM_TABLES)
+def _pint_tables(conn: Connection) -> None:
+    tables.metadata.create_all(conn, checkfirst=True, tables=tables.PINT_TABLES)
+
+
+def _iss_sur_tables(conn: Connection) -> None:
+    tables.metadata.create_all(conn, checkfirst=True, tables=tables.ISS_SUR_TABLES)
+
+
+_LATER_TABLES = (
+    *tables.ACCESS_TABLES,
+    *tables.PLATFORM_TABLES,
+    *tables.PINT_TABLES,
+    *tables.ISS_SUR_TABLES,
+)
 _LEDGER_TABLES = [t for t in tables.metadata.sorted_tables if t not in _LATER_TABLES]
 
 MIGRATIONS: tuple[Migration, ...] = (
     (1, "initial schema", _initial_schema),
     (2, "API tokens, web sessions, idempotency keys", _access_tables),
     (3, "platform registry: PINT peers and their public keys", _platform_tables),
+    (4, "PINT transfers: chain entries, envelopes received and sent, documents", _pint_tables),
+    (5, "DCSA issuance and surrender requests, and their outbox", _iss_sur_tables),
 )
 LATEST_VERSION = MIGRATIONS[-1][0]
 

@@ -195,3 +195,147 @@ platform_keys = Table(
 )
 
 PLATFORM_TABLES = (platforms, platform_keys)
+
+# PINT transfers (migration 4): chain entries kept verbatim, envelopes received and sent, the
+# supporting documents that came with them (ADR 0007).
+
+pint_chain_entries = Table(
+    "pint_chain_entries",
+    metadata,
+    Column("checksum", String(64), primary_key=True),
+    Column("td_checksum", String(64), nullable=False, index=True),
+    Column("position", Integer, nullable=False),
+    Column("jws", Text, nullable=False),
+    Column("platform", String(4), nullable=False),
+    Column("local_sequence", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("td_checksum", "position", name="uq_pint_chain_position"),
+)
+
+pint_inbound = Table(
+    "pint_inbound",
+    metadata,
+    Column("envelope_reference", String(100), primary_key=True),
+    Column("td_checksum", String(64), nullable=False, index=True),
+    Column("last_checksum", String(64), nullable=False, index=True),
+    Column("envelope", Text, nullable=False),
+    Column("missing", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("response", Text, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+pint_documents = Table(
+    "pint_documents",
+    metadata,
+    Column("checksum", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("media_type", String(100), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+pint_outbox = Table(
+    "pint_outbox",
+    metadata,
+    Column("outbox_id", String(32), primary_key=True),
+    Column("document_reference", String(64), nullable=False, index=True),
+    Column("platform", String(4), nullable=False),
+    Column("envelope", Text, nullable=False),
+    Column("last_checksum", String(64), nullable=False),
+    Column("local_sequence", Integer, nullable=False),
+    Column("status", String(16), nullable=False, index=True),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
+    Column("last_error", Text, nullable=True),
+    Column("response_code", String(4), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+PINT_TABLES = (pint_chain_entries, pint_inbound, pint_documents, pint_outbox)
+
+# DCSA issuance and surrender (migration 5): EBL_ISS / EBL_SUR 3.0.3 requests this node received
+# or sent, both as the platform and as a carrier's system, and the outbox of calls to peers.
+# Bodies are kept as the JSON text sent or received, so a retry resends the very same bytes.
+
+dcsa_issuance_received = Table(
+    "dcsa_issuance_received",
+    metadata,
+    Column("transport_document_reference", String(20), primary_key=True),
+    Column("carrier_code", String(4), nullable=False),
+    Column("request", Text, nullable=False),
+    Column("state", String(16), nullable=False, index=True),
+    Column("claimed_until", DateTime(timezone=True), nullable=False),
+    Column("response_code", String(4), nullable=True),
+    Column("response", Text, nullable=True),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("answered_at", DateTime(timezone=True), nullable=True),
+)
+
+dcsa_issuance_sent = Table(
+    "dcsa_issuance_sent",
+    metadata,
+    Column("transport_document_reference", String(20), primary_key=True),
+    Column("platform_code", String(4), nullable=False),
+    Column("outbox_id", Integer, nullable=False),
+    Column("sent_at", DateTime(timezone=True), nullable=False),
+    Column("response_code", String(4), nullable=True),
+    Column("response", Text, nullable=True),
+    Column("answered_at", DateTime(timezone=True), nullable=True),
+)
+
+dcsa_surrender_sent = Table(
+    "dcsa_surrender_sent",
+    metadata,
+    Column("surrender_request_reference", String(100), primary_key=True),
+    Column("transport_document_reference", String(64), nullable=False, index=True),
+    Column("surrender_entry_hash", String(64), nullable=False, unique=True),
+    Column("request_code", String(4), nullable=False),
+    Column("carrier_code", String(4), nullable=False),
+    Column("sent_at", DateTime(timezone=True), nullable=False),
+    Column("action", String(4), nullable=True),
+    Column("answer", Text, nullable=True),
+    Column("answered_at", DateTime(timezone=True), nullable=True),
+)
+
+dcsa_surrender_received = Table(
+    "dcsa_surrender_received",
+    metadata,
+    Column("surrender_request_reference", String(100), primary_key=True),
+    Column("transport_document_reference", String(20), nullable=False, index=True),
+    Column("platform_code", String(4), nullable=False),
+    Column("request", Text, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("action", String(4), nullable=True),
+    Column("answer", Text, nullable=True),
+    Column("answered_at", DateTime(timezone=True), nullable=True),
+)
+
+dcsa_outbox = Table(
+    "dcsa_outbox",
+    metadata,
+    Column("outbox_id", Integer, primary_key=True, autoincrement=True),
+    Column("platform_code", String(4), nullable=False),
+    Column("method", String(8), nullable=False),
+    Column("path", String(200), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("topic", String(32), nullable=False),
+    Column("reference", String(100), nullable=False, index=True),
+    Column("status", String(16), nullable=False, index=True),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
+    Column("last_status", Integer, nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("delivered_at", DateTime(timezone=True), nullable=True),
+)
+
+ISS_SUR_TABLES = (
+    dcsa_issuance_received,
+    dcsa_issuance_sent,
+    dcsa_surrender_sent,
+    dcsa_surrender_received,
+    dcsa_outbox,
+)

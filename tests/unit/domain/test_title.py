@@ -108,7 +108,7 @@ def oracle(r: TitleRecord, a: Action) -> bool:
         ActionCode.SREJ: False,
         ActionCode.VOID: to is None and a.actor == r.carrier,
     }
-    return rows[c]
+    return rows.get(c, False)  # IMPORT, EXPORT, RETURN: the node's entries, never a party's
 
 
 def expected_after(r: TitleRecord, a: Action) -> TitleRecord:

@@ -27,6 +27,8 @@ def is_api_path(path: str) -> bool:
 
 
 LARGE_BODY_PATHS = ("/api/v1/verify", "/api/v1/documents", "/verify", "/issue")
+# PINT envelopes and their supporting documents, and DCSA issuance requests (a base64 PDF).
+LARGE_BODY_PREFIXES = ("/v3/envelopes", "/v3/ebl-issuance-requests")
 LARGE_BODY = 6 * 1024 * 1024
 SMALL_BODY = 256 * 1024
 CONTROL = re.compile(rb"[\x00-\x1f\x7f]")
@@ -37,7 +39,8 @@ class _TooLargeError(Exception):
 
 
 def body_limit(path: str) -> int:
-    return LARGE_BODY if path.rstrip("/") in LARGE_BODY_PATHS else SMALL_BODY
+    large = path.rstrip("/") in LARGE_BODY_PATHS or path.startswith(LARGE_BODY_PREFIXES)
+    return LARGE_BODY if large else SMALL_BODY
 
 
 class RequestHygiene:

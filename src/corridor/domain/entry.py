@@ -290,7 +290,8 @@ def _title_state(data: Any) -> TitleState | None:
         return None
     if not isinstance(data, dict) or set(data) != _TITLE_KEYS:
         raise MalformedInputError(
-            f"entry payload: 'title' must be an object with exactly {', '.join(sorted(_TITLE_KEYS))}"
+            "entry payload: 'title' must be an object with exactly "
+            + ", ".join(sorted(_TITLE_KEYS))
         )
     if not isinstance(data["mayEndorse"], bool):
         raise MalformedInputError("entry payload: 'title.mayEndorse' must be true or false")

@@ -64,6 +64,7 @@ class Role(StrEnum):
     CUSTOMS = "customs"
     NOTIFY = "notify"
     TRADER = "trader"
+    PLATFORM = "platform"  # the node itself, signing its IMPORT / EXPORT / RETURN entries
 
 
 class CodeScheme(StrEnum):
@@ -254,7 +255,10 @@ def parse_roles(text: str) -> frozenset[Role]:
         if not name:
             continue
         try:
-            roles.add(Role(name))
+            role = Role(name)
+            if role is Role.PLATFORM:
+                raise ValueError(name)
+            roles.add(role)
         except ValueError:
             raise InputError(
                 f"unknown role {name!r}; use one or more of {_allowed_roles()}"
@@ -263,4 +267,4 @@ def parse_roles(text: str) -> frozenset[Role]:
 
 
 def _allowed_roles() -> str:
-    return ", ".join(role.value for role in Role)
+    return ", ".join(role.value for role in Role if role is not Role.PLATFORM)

@@ -29,6 +29,7 @@ from corridor.errors import (
     DocumentRuleError,
     InputError,
     NodeError,
+    NotControllerError,
     NotFoundError,
     TransitionError,
     VerificationError,
@@ -44,6 +45,7 @@ from corridor.services.writer import (
     ActionRequest,
     IssueRequest,
     LogWriter,
+    NodeRequest,
     Receipt,
     Request,
     SignedRequest,
@@ -91,6 +93,10 @@ class Node:
         self._kek = kek
         self._keys = parties.CustodialKeys(kek)
         self._resolved: dict[str, str] = {}
+        self._platform_party: str | None = None
+        # Called with every receipt whose record a party of another platform now possesses
+        # (the PINT sender registers itself here; see services.pint_sender).
+        self.on_export: Callable[[Receipt], None] | None = None
         self.writer = LogWriter(engine, config.platform, self._keys.signing_key)
         self._committer: GroupCommitter[Request, Receipt] = GroupCommitter(
             self.writer.commit_batch,
@@ -210,6 +216,31 @@ class Node:
             self._resolved[id_or_name] = known
         return known
 
+    def platform_party_id(self) -> str:
+        """The node's own party, which signs its IMPORT, EXPORT and RETURN entries."""
+        if self._platform_party is None:
+            with writing(self.engine) as conn:
+                existing = repo.get_setting(conn, "platform_party")
+                if existing is None:
+                    party = parties.register_party(
+                        conn,
+                        name=f"{self.config.platform} platform (this Corridor node)",
+                        roles=frozenset({Role.PLATFORM}),
+                        codes=(),
+                        platform=self.config.platform,
+                        kek=self._kek,
+                        public_key=None,
+                        now=self.clock(),
+                    )
+                    repo.put_setting(conn, "platform_party", party.party_id)
+                    existing = party.party_id
+            self._platform_party = existing
+        return self._platform_party
+
+    def is_local(self, party_id: str) -> bool:
+        """True if ``party_id`` is a party of this node's platform (it may act here)."""
+        return self.party(party_id).platform == self.config.platform
+
     def party(self, id_or_name: str) -> Party:
         with self.engine.connect() as conn:
             return parties.resolve(conn, id_or_name)
@@ -240,6 +271,7 @@ class Node:
                     f"not by {issuer.name!r}; only the issuing carrier may issue it",
                 )
             terms = issue_terms_for(conn, document)
+        self._check_acts_here(issuer.party_id)
         canonical = canonical_bytes(dict(raw_document))
         request = IssueRequest(
             document_reference=document.transport_document_reference,
@@ -249,7 +281,7 @@ class Node:
             terms=terms,
             at=self.clock(),
         )
-        return self._committer.submit(request)
+        return self._exported(self._committer.submit(request))
 
     def act(
         self,
@@ -265,11 +297,29 @@ class Node:
         if code is ActionCode.ISSUE:
             raise TransitionError("use issue() to issue a document")
         actor_id = self._party_id(actor)
+        self._check_acts_here(actor_id)
         recipient_id = None if recipient is None else self._party_id(recipient)
         request = ActionRequest(
             reference, Action(code, actor_id, recipient_id), self.clock(), reason_code, comments
         )
+        return self._exported(self._committer.submit(request))
+
+    def write(self, request: NodeRequest) -> Receipt:
+        """Commit one of the node's own entries (IMPORT, EXPORT, RETURN)."""
         return self._committer.submit(request)
+
+    def _check_acts_here(self, party_id: str) -> None:
+        party = self.party(party_id)
+        if party.platform != self.config.platform:
+            raise NotControllerError(
+                f"{party_id} is a party of platform {party.platform}; it acts there, not here"
+            )
+
+    def _exported(self, receipt: Receipt) -> Receipt:
+        """Hand the receipt to the PINT sender if a party of another platform now holds it."""
+        if self.on_export is not None and not self.is_local(receipt.record.possessor):
+            self.on_export(receipt)
+        return receipt
 
     def submit_signed(self, jws: str) -> Receipt:
         """Accept an entry signed by a self-custodied key, exactly as signed."""
@@ -294,7 +344,7 @@ class Node:
             raise InputError(
                 f"the entry is for platform {payload.platform}, this node is {self.config.platform}"
             )
-        return self._committer.submit(SignedRequest(jws, kid, payload))
+        return self._exported(self._committer.submit(SignedRequest(jws, kid, payload)))
 
     # Reading --------------------------------------------------------------------------------
 

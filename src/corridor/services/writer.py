@@ -102,7 +102,7 @@ class NodeRequest:
     state: TitleState | None = None
     document_checksum: str | None = None
     canonical_document: bytes | None = None
-    also: Callable[[Connection], None] | None = None
+    also: Callable[[Connection, Receipt], None] | None = None
 
 
 Request = IssueRequest | ActionRequest | SignedRequest | NodeRequest
@@ -358,7 +358,7 @@ class LogWriter:
         kid, jws = self._sign(batch, payload)
         receipt = self._record(batch, payload, kid, jws, record, current, request.at)
         if request.also is not None:
-            request.also(conn)
+            request.also(conn, receipt)
         return receipt
 
     def _sign(self, batch: _Batch, payload: EntryPayload) -> tuple[str, str]:

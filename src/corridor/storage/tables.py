@@ -254,7 +254,15 @@ pint_outbox = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
-PINT_TABLES = (pint_chain_entries, pint_inbound, pint_documents, pint_outbox)
+pint_parties = Table(
+    "pint_parties",
+    metadata,
+    Column("party_id", String(64), ForeignKey("parties.party_id"), primary_key=True),
+    Column("platform", String(4), nullable=False, index=True),
+    Column("pint_json", Text, nullable=False),
+)
+
+PINT_TABLES = (pint_chain_entries, pint_inbound, pint_documents, pint_outbox, pint_parties)
 
 # DCSA issuance and surrender (migration 5): EBL_ISS / EBL_SUR 3.0.3 requests this node received
 # or sent, both as the platform and as a carrier's system, and the outbox of calls to peers.

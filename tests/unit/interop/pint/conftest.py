@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import importlib.util
 import sys
 from dataclasses import dataclass, field
@@ -46,18 +48,22 @@ class Memory:
     """What the receiving node knows (the ``Knowledge`` protocol)."""
 
     local: dict[str, Party]
-    accepted: dict[str, str] = field(default_factory=dict)
+    accepted: set[str] = field(default_factory=set)
     chains: dict[str, set[str]] = field(default_factory=dict)
     held: set[str] = field(default_factory=set)
+    live: set[str] = field(default_factory=set)
 
-    def accepted_last_checksum(self, td_checksum: str) -> str | None:
-        return self.accepted.get(td_checksum)
+    def was_accepted(self, last_checksum: str) -> bool:
+        return last_checksum in self.accepted
+
+    def holds_live(self, td_checksum: str) -> bool:
+        return td_checksum in self.live
 
     def known_chain_checksums(self, td_checksum: str) -> set[str]:
         return set(self.chains.get(td_checksum, set()))
 
-    def held_document_checksums(self) -> set[str]:
-        return set(self.held)
+    def held_document_checksums(self, wanted: Sequence[str]) -> set[str]:
+        return self.held & set(wanted)
 
     def local_recipient(self, party: PintParty) -> str | None:
         return resolve_recipient(party, peer_module.THIS_PLATFORM, self.local)

@@ -231,11 +231,27 @@ def test_forked_chain_is_disputed(peer, registry, memory) -> None:
 def test_same_last_checksum_is_duplicate(peer, registry, memory) -> None:
     doc = peer_module.Document("invoice.pdf", b"%PDF")
     chain = peer.chain(*peer.standard_hops())
-    memory.accepted[peer.td_checksum] = peer_module.ascii_sha256(chain[-1])
+    memory.accepted.add(peer_module.ascii_sha256(chain[-1]))
     memory.chains[peer.td_checksum] = {peer_module.ascii_sha256(jws) for jws in chain}
     result = refused(run(peer.envelope(chain, (doc,)), registry, memory), ResponseCode.DUPE)
     assert result.duplicate_of == chain[-1]
     assert result.received == (doc.checksum,)
+
+
+def test_resend_after_the_node_passed_the_ebl_on_is_still_duplicate(
+    peer, registry, memory
+) -> None:
+    chain = peer.chain(*peer.standard_hops())
+    memory.accepted.add(peer_module.ascii_sha256(chain[-1]))
+    later = peer_module.ascii_sha256("a later entry this node signed when it passed the eBL on")
+    memory.chains[peer.td_checksum] = {peer_module.ascii_sha256(jws) for jws in chain} | {later}
+    refused(run(peer.envelope(chain), registry, memory), ResponseCode.DUPE)
+
+
+def test_an_ebl_held_live_here_is_disputed(peer, registry, memory) -> None:
+    memory.live.add(peer.td_checksum)
+    chain = peer.chain(*peer.standard_hops())
+    refused(run(peer.envelope(chain), registry, memory), ResponseCode.DISE, "second time")
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,14 @@ from typing import Any
 from corridor.domain.party import CodeScheme, Party
 from corridor.errors import MalformedInputError
 
-__all__ = ["PintCode", "PintParty", "parse_party", "pint_party", "resolve_recipient"]
+__all__ = [
+    "PintCode",
+    "PintParty",
+    "parse_party",
+    "party_json",
+    "pint_party",
+    "resolve_recipient",
+]
 
 DCSA = "DCSA"
 GLEIF = "GLEIF"
@@ -74,6 +81,17 @@ def _parse_code(raw: object) -> PintCode:
     if list_name is not None and not isinstance(list_name, str):
         raise MalformedInputError("an identifying code's codeListName must be a string")
     return PintCode(provider, code, list_name)
+
+
+def party_json(party: PintParty) -> dict[str, Any]:
+    """The PINT party object for ``party`` (as parsed: name, platform and codes)."""
+    codes = []
+    for code in party.codes:
+        raw = {"codeListProvider": code.provider, "partyCode": code.code}
+        if code.list_name is not None:
+            raw["codeListName"] = code.list_name
+        codes.append(raw)
+    return {"partyName": party.name, "eblPlatform": party.platform, "identifyingCodes": codes}
 
 
 def pint_party(party: Party) -> dict[str, Any]:

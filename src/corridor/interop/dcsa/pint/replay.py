@@ -32,7 +32,7 @@ from corridor.interop.dcsa.pint.parties import PintParty, parse_party
 from corridor.interop.dcsa.pint.signatures import Refusal
 from corridor.interop.dcsa.pint.verdict import ResponseCode
 
-__all__ = ["replay_transactions"]
+__all__ = ["replay_parties", "replay_transactions"]
 
 _PINT_CODES = frozenset(code.value for code in ActionCode) - {ActionCode.VOID.value}
 _ENDORSEMENTS = frozenset(
@@ -67,6 +67,13 @@ def replay_transactions(
     entries: Sequence[Mapping[str, Any]], document: Mapping[str, Any], td_checksum: str
 ) -> TitleRecord:
     """Apply every transaction; ``Refusal(BENV)`` naming the first one the rules refuse."""
+    return replay_parties(entries, document, td_checksum)[0]
+
+
+def replay_parties(
+    entries: Sequence[Mapping[str, Any]], document: Mapping[str, Any], td_checksum: str
+) -> tuple[TitleRecord, dict[str, PintParty]]:
+    """``replay_transactions``, and the PINT party behind each throwaway id in the record."""
     located = [
         (f"envelopeTransferChain[{e}].transactions[{t}]", transaction)
         for e, entry in enumerate(entries)
@@ -89,7 +96,7 @@ def replay_transactions(
         except TitleError as exc:
             raise Refusal(ResponseCode.BENV, f"{where} ({action.code}): {exc}") from None
     assert record is not None  # entries and transactions are never empty after the schema step
-    return record
+    return record, {f"p{index}": party for index, party in enumerate(ids.parties)}
 
 
 def _action(where: str, raw: Mapping[str, Any], ids: _Ids) -> Action:

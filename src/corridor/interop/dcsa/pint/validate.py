@@ -11,8 +11,10 @@ that fails decides the answer:
 3. to 8. payload schemas, checksum chain, transport document checksum, ISSUE once and first,
    the transactions under the title rules, no control tracking registry (``validate_chain``): BENV;
 9. the last transaction's recipient is on this platform and is exactly one local party: BENV;
-10. the node knows chain checksums for this document that the envelope does not list: DISE;
-11. the same last checksum was accepted before: DUPE;
+10. the same last checksum was accepted before: DUPE (checked first, so a resend stays DUPE even
+    after the node has since passed the eBL on and knows later entries);
+11. the node knows chain checksums for this document that the envelope does not list, or it
+    holds the eBL live itself (not exported): DISE, a double spend across platforms;
 12. otherwise ``Accepted``, listing the declared supporting documents the node does not hold.
 
 The service turns ``Accepted`` into 200 RECE (nothing missing) or 201 with the missing list.
@@ -42,14 +44,17 @@ __all__ = ["KeyLookup", "Knowledge", "validate_envelope"]
 class Knowledge(Protocol):
     """What the receiving node knows; the service implements it over its database."""
 
-    def accepted_last_checksum(self, td_checksum: str) -> str | None:
-        """The last chain checksum of the transfer of this document accepted here, if any."""
+    def was_accepted(self, last_checksum: str) -> bool:
+        """True if an envelope ending in this chain entry was accepted here before."""
 
     def known_chain_checksums(self, td_checksum: str) -> set[str]:
         """Every chain entry checksum this node knows for the document (received or its own)."""
 
-    def held_document_checksums(self) -> set[str]:
-        """Checksums of the supporting documents this node already holds."""
+    def holds_live(self, td_checksum: str) -> bool:
+        """True if the node holds a record of this document that it has not exported."""
+
+    def held_document_checksums(self, wanted: Sequence[str]) -> set[str]:
+        """Which of ``wanted`` (supporting document checksums) this node already holds."""
 
     def local_recipient(self, party: PintParty) -> str | None:
         """The id of the one local party ``party`` names on this platform, or ``None``."""
@@ -154,8 +159,17 @@ def _documents(manifest: Mapping[str, Any]) -> tuple[DocumentMetadata, ...]:
 
 
 def _against_knowledge(transfer: Transfer, known: Knowledge) -> Verdict | Accepted:
-    """Steps 10 to 12: double spend, duplicate, missing documents."""
+    """Steps 10 to 12: duplicate, double spend, missing documents."""
     td_checksum, last = transfer.transport_document_checksum, transfer.last_checksum
+    declared = tuple(document.checksum for document in transfer.documents)
+    if known.was_accepted(last):
+        return Verdict(
+            ResponseCode.DUPE,
+            "this envelope transfer was already accepted",
+            last,
+            duplicate_of=transfer.chain[-1],
+            received=declared,
+        )
     unlisted = known.known_chain_checksums(td_checksum) - set(transfer.chain_checksums)
     if unlisted:
         return Verdict(
@@ -165,14 +179,12 @@ def _against_knowledge(transfer: Transfer, known: Knowledge) -> Verdict | Accept
             "envelope does not list: the chain forks",
             last,
         )
-    declared = tuple(document.checksum for document in transfer.documents)
-    if known.accepted_last_checksum(td_checksum) == last:
+    if known.holds_live(td_checksum):
         return Verdict(
-            ResponseCode.DUPE,
-            "this envelope transfer was already accepted",
+            ResponseCode.DISE,
+            "this platform holds this eBL itself and has not transferred it: the chain "
+            "spends it a second time",
             last,
-            duplicate_of=transfer.chain[-1],
-            received=declared,
         )
-    held = known.held_document_checksums()
+    held = known.held_document_checksums(declared)
     return Accepted(transfer, tuple(c for c in declared if c not in held))

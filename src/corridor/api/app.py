@@ -7,21 +7,33 @@ pool, so many requests wait on the group committer at once and are committed tog
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
 from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from corridor import __version__
 from corridor.api import metrics, openapi, problems
+from corridor.api.dcsa_v303 import install_worker as install_dcsa_worker
 from corridor.api.hygiene import RequestHygiene
 from corridor.api.ratelimit import RateLimiter
 from corridor.api.routes_dcsa_end import router as dcsa_end_router
+from corridor.api.routes_dcsa_iss import router as dcsa_iss_router
+from corridor.api.routes_dcsa_sur import router as dcsa_sur_router
 from corridor.api.routes_documents import router as documents_router
 from corridor.api.routes_log import router as log_router
 from corridor.api.routes_parties import router as parties_router
 from corridor.api.routes_pint import router as pint_router
+from corridor.api.routes_pint_envelopes import router as pint_envelopes_router
 from corridor.api.routes_platforms import router as platforms_router
 from corridor.services.access import Access
 from corridor.services.node import Node
+from corridor.services.pint_keys import PintKeys
+from corridor.services.pint_receiver import PintReceiver
+from corridor.services.pint_sender import PintSender
 from corridor.web.pages import install as install_web
 
 DESCRIPTION = """
@@ -48,6 +60,10 @@ def create_app(node: Node, *, rate_limiter: RateLimiter | None = None, web: bool
     app.state.access = Access(node)
     app.state.rate_limiter = rate_limiter if rate_limiter is not None else RateLimiter()
     app.state.metrics = metrics.Metrics(node)
+    pint_keys = PintKeys(node)
+    app.state.pint_receiver = PintReceiver(node, pint_keys)
+    app.state.pint_sender = PintSender(node, pint_keys)
+    _run_pint_sender(app, app.state.pint_sender)
     problems.install(app)
     openapi.install(app)
     metrics.install(app, app.state.metrics)
@@ -58,6 +74,10 @@ def create_app(node: Node, *, rate_limiter: RateLimiter | None = None, web: bool
     app.include_router(log_router)
     app.include_router(dcsa_end_router)
     app.include_router(pint_router)
+    app.include_router(pint_envelopes_router)
+    app.include_router(dcsa_iss_router)
+    app.include_router(dcsa_sur_router)
+    install_dcsa_worker(app, node)
 
     @app.get("/metrics", include_in_schema=False)
     def prometheus() -> Response:
@@ -67,3 +87,19 @@ def create_app(node: Node, *, rate_limiter: RateLimiter | None = None, web: bool
     if web:
         install_web(app)
     return app
+
+
+def _run_pint_sender(app: FastAPI, sender: PintSender) -> None:
+    """Deliver outbound PINT envelopes in the background while the app runs."""
+    previous = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(running: Any) -> AsyncIterator[Any]:
+        await run_in_threadpool(sender.start)
+        try:
+            async with previous(running) as state:
+                yield state
+        finally:
+            await run_in_threadpool(sender.stop)
+
+    app.router.lifespan_context = lifespan

@@ -195,17 +195,23 @@ class Node:
         roles: frozenset[Role],
         codes: Sequence[IdentifyingCode] = (),
         public_key: PublicKey | None = None,
+        platform: str | None = None,
     ) -> Party:
+        """Register a party of this platform, or (``platform``) one of another, without keys."""
+        foreign = platform is not None and platform != self.config.platform
+        if foreign and public_key is not None:
+            raise InputError("a party of another platform acts there; it has no key here")
         with writing(self.engine) as conn:
             return parties.register_party(
                 conn,
                 name=name,
                 roles=roles,
                 codes=codes,
-                platform=self.config.platform,
+                platform=platform or self.config.platform,
                 kek=self._kek,
                 public_key=public_key,
                 now=self.clock(),
+                with_key=not foreign,
             )
 
     def _party_id(self, id_or_name: str) -> str:
@@ -236,6 +242,10 @@ class Node:
                     existing = party.party_id
             self._platform_party = existing
         return self._platform_party
+
+    def custodial_key(self, conn: Any, party_id: str) -> PrivateKey:
+        """The custodial signing key of a party of this node (``CryptoError`` if it has none)."""
+        return self._keys.signing_key(conn, party_id)[1]
 
     def is_local(self, party_id: str) -> bool:
         """True if ``party_id`` is a party of this node's platform (it may act here)."""
@@ -337,6 +347,7 @@ class Node:
             raise VerificationError(
                 "entry-signer", f"the entry names {payload.actor} but is signed by {key.party_id}"
             )
+        self._check_acts_here(payload.actor)
         for named in (payload.recipient, *_issue_parties(payload)):
             if named is not None:
                 self._party_id(named)  # UnknownPartyError if not registered here

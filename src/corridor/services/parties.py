@@ -52,6 +52,7 @@ def register_party(
     kek: bytes,
     public_key: PublicKey | None,
     now: datetime,
+    with_key: bool = True,
 ) -> Party:
     """Add a party and its first key; refuse duplicates by name or identifying code."""
     clean = " ".join(name.split())
@@ -67,7 +68,8 @@ def register_party(
             raise InputError(f"{code.scheme}:{code.value} is already registered to {owner}")
     party = Party(new_party_id(conn, clean), clean, roles, tuple(codes), platform)
     repo.insert_party(conn, party, now)
-    repo.insert_key(conn, _first_key(party.party_id, kek, public_key), now)
+    if with_key:
+        repo.insert_key(conn, _first_key(party.party_id, kek, public_key), now)
     return party
 
 

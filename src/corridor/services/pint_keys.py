@@ -12,9 +12,12 @@ from __future__ import annotations
 from sqlalchemy import Connection
 
 from corridor.crypto.jws import VerifyingKey
+from corridor.crypto.keys import PublicKey
 from corridor.crypto.peer_keys import load_peer_key
+from corridor.domain.party import Role
 from corridor.services.node import Node
 from corridor.storage import platforms as registry
+from corridor.storage import repository as repo
 
 __all__ = ["PintKeys"]
 
@@ -32,7 +35,21 @@ class PintKeys:
         if platform == self._node.config.platform:
             return [own] if kid in (None, own.kid) else []
         with self._node.engine.connect() as conn:
-            return self._registered(conn, platform, kid)
+            registered = self._registered(conn, platform, kid)
+            if not registered and kid is not None:
+                return self._our_carrier(conn, kid)
+            return registered
+
+    def _our_carrier(self, conn: Connection, kid: str) -> list[VerifyingKey]:
+        """An issuance manifest one of this node's carriers signed, coming back in a chain."""
+        key = repo.get_key(conn, kid)
+        if key is None:
+            return []
+        party = repo.get_party(conn, key.party_id)
+        local = party is not None and party.platform == self._node.config.platform
+        if not local or party is None or Role.CARRIER not in party.roles:
+            return []
+        return [PublicKey(key.public_key)]
 
     def _registered(self, conn: Connection, platform: str, kid: str | None) -> list[VerifyingKey]:
         found = registry.get_platform(conn, platform)

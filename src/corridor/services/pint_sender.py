@@ -9,7 +9,8 @@ pitfall 5):
 * every chain entry the node holds for the document, verbatim, then one new entry signed with
   the node's key, holding the node's own transactions since the last chain entry (its signed
   entries, with PINT parties; ``auditReference`` is the entry's hash). The first entry carries
-  the issuance manifest, which the node signs for the carrier;
+  the issuance manifest, signed with the carrier's own key (the receiving platform registers it
+  under the carrier's SMDG code, the document's ``carrierCode``);
 * the manifest, listing the supporting documents that came with the eBL.
 
 Delivery follows the answer's ``responseCode`` (verified under the receiver's registered key):
@@ -37,7 +38,7 @@ from sqlalchemy import Connection
 
 from corridor.crypto.canonical import canonical_bytes, parse_json, sha256_hex
 from corridor.crypto.jws import header_of, sign_compact, verify_compact
-from corridor.crypto.keys import b64url_decode
+from corridor.crypto.keys import PrivateKey, b64url_decode
 from corridor.domain.title import NODE_ACTIONS, ActionCode
 from corridor.errors import CorridorError, NodeError, NotFoundError, VerificationError
 from corridor.interop.dcsa.pint.checksums import jws_checksum
@@ -370,7 +371,8 @@ def build_envelope(conn: Connection, node: Node, reference: str, sequence: int) 
     if held:
         entry["previousEnvelopeTransferChainEntrySignedContentChecksum"] = held[-1].checksum
     else:
-        entry["issuanceManifestSignedContent"] = _issuance_manifest(node, td, transactions[0])
+        carrier = node.custodial_key(conn, record.record.carrier)
+        entry["issuanceManifestSignedContent"] = _issuance_manifest(carrier, td, transactions[0])
     signed = sign_compact(canonical_bytes(entry), node.node_key)
     documents = _supporting_documents(conn, td)
     manifest: dict[str, Any] = {
@@ -417,8 +419,8 @@ def _transactions(conn: Connection, reference: str, after: int, upto: int) -> li
     return out
 
 
-def _issuance_manifest(node: Node, td: str, issue: Mapping[str, Any]) -> str:
-    """The carrier's issuance manifest, signed with the node's key on the carrier's behalf."""
+def _issuance_manifest(carrier: PrivateKey, td: str, issue: Mapping[str, Any]) -> str:
+    """The carrier's issuance manifest, signed with the carrier's own (custodial) key."""
     recipient = issue.get("recipient") or {}
     issue_to = {
         "partyName": recipient.get("partyName"),
@@ -426,7 +428,7 @@ def _issuance_manifest(node: Node, td: str, issue: Mapping[str, Any]) -> str:
         "identifyingCodes": recipient.get("identifyingCodes"),
     }
     manifest = {"documentChecksum": td, "issueToChecksum": sha256_hex(canonical_bytes(issue_to))}
-    return sign_compact(canonical_bytes(manifest), node.node_key)
+    return sign_compact(canonical_bytes(manifest), carrier)
 
 
 def _supporting_documents(conn: Connection, td: str) -> list[dict[str, Any]]:

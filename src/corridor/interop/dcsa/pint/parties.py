@@ -29,6 +29,7 @@ __all__ = [
 
 DCSA = "DCSA"
 GLEIF = "GLEIF"
+ZZZ = "ZZZ"  # DCSA's "mutually defined" code list provider
 LEI_LIST = "LEI"
 
 
@@ -102,6 +103,10 @@ def pint_party(party: Party) -> dict[str, Any]:
     lei = party.code(CodeScheme.LEI)
     if lei is not None:
         codes.append({"codeListProvider": GLEIF, "partyCode": lei.value, "codeListName": LEI_LIST})
+    for scheme in (CodeScheme.USCC, CodeScheme.UEN):  # no code list of their own (pitfall 6)
+        code = party.code(scheme)
+        if code is not None:
+            codes.append({"codeListProvider": ZZZ, "partyCode": code.value, "codeListName": scheme})
     return {"partyName": party.name, "eblPlatform": party.platform, "identifyingCodes": codes}
 
 
@@ -124,6 +129,8 @@ def resolve_recipient(
             found.update(_by_code(CodeScheme.LEI, code.code.strip().upper(), local))
         elif code.provider == DCSA:
             found.update(_by_code(CodeScheme.DCSA, code.code, local))
+        elif code.provider == ZZZ and code.list_name in (CodeScheme.USCC, CodeScheme.UEN):
+            found.update(_by_code(CodeScheme(code.list_name), code.code.strip().upper(), local))
     return found.pop() if len(found) == 1 else None
 
 

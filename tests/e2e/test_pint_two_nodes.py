@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.conftest import PG_ENV, PG_SKIP
 
 from corridor.bench.pint_nodes import Peer, loopback_pair, register_carrier
 from corridor.domain.party import IdentifyingCode
@@ -23,7 +24,6 @@ from corridor.services.demo import DEMO_PARTIES, document_with_reference
 from corridor.services.pint_sender import PintSender
 from corridor.storage import pint as rows
 from corridor.storage.scratch import scratch_schema
-from tests.conftest import PG_ENV, PG_SKIP
 
 REF = "WLSM26CQSG0901"
 ON_CQ = ("carrier", "exporter", "cq_bank")

@@ -10,11 +10,13 @@ import typer
 from corridor.cli import (
     bench_cmd,
     ebl_cmd,
+    iss_cmd,
     log_cmd,
     node_cmd,
     party_cmd,
     platform_cmd,
     serve_cmd,
+    sur_cmd,
     token_cmd,
 )
 
@@ -31,6 +33,8 @@ app.add_typer(ebl_cmd.app, name="ebl", help="Issue and act on electronic bills o
 app.add_typer(token_cmd.app, name="token", help="API tokens and web sign-in links.")
 app.add_typer(platform_cmd.app, name="platform", help="Other eBL platforms (PINT peers), keys.")
 app.add_typer(log_cmd.app, name="log", help="Checkpoints and audit of the Merkle log.")
+app.add_typer(iss_cmd.app, name="iss", help="DCSA issuance requests (EBL_ISS 3.0.3).")
+app.add_typer(sur_cmd.app, name="sur", help="DCSA surrender requests (EBL_SUR 3.0.3).")
 app.add_typer(bench_cmd.app, name="bench", help="Benchmarks (JSON output).")
 
 

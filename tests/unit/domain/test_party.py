@@ -158,7 +158,13 @@ def test_party_code_error_is_an_input_error() -> None:
 def test_parse_roles() -> None:
     assert parse_roles("shipper") == frozenset({Role.SHIPPER})
     assert parse_roles(" Shipper, TRADER ,shipper,") == frozenset({Role.SHIPPER, Role.TRADER})
-    assert parse_roles(",".join(r.value for r in Role)) == frozenset(Role)
+    everyone = frozenset(Role) - {Role.PLATFORM}
+    assert parse_roles(",".join(r.value for r in everyone)) == everyone
+
+
+def test_the_platform_role_is_the_nodes_own() -> None:
+    with pytest.raises(InputError, match="unknown role 'platform'"):
+        parse_roles("platform")
 
 
 @pytest.mark.parametrize("text", ["", " , ", "shipper,forwarder", "banker"])

@@ -238,9 +238,7 @@ def test_same_last_checksum_is_duplicate(peer, registry, memory) -> None:
     assert result.received == (doc.checksum,)
 
 
-def test_resend_after_the_node_passed_the_ebl_on_is_still_duplicate(
-    peer, registry, memory
-) -> None:
+def test_resend_after_the_node_passed_the_ebl_on_is_still_duplicate(peer, registry, memory) -> None:
     chain = peer.chain(*peer.standard_hops())
     memory.accepted.add(peer_module.ascii_sha256(chain[-1]))
     later = peer_module.ascii_sha256("a later entry this node signed when it passed the eBL on")

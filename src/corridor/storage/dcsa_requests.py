@@ -1,0 +1,452 @@
+"""Rows of DCSA EBL_ISS / EBL_SUR 3.0.3 requests and of the outbox that carries calls to peers.
+
+* ``dcsa_issuance_received``: issuance requests this node (as the platform) accepted with 204;
+  ``state`` RECEIVED until the request is processed, then ANSWERED with ``response_code``.
+  ``claimed_until`` leases a row to one processor at a time (across threads and processes):
+  it is claimed only once its lease has run out.
+* ``dcsa_issuance_sent``: issuance requests this node (as a carrier's system) sent, and the
+  platform's answer once it came.
+* ``dcsa_surrender_sent``: surrender requests this node (as the platform) sent to a carrier's
+  system; ``surrender_entry_hash`` (unique) is the surrender entry the request is about.
+* ``dcsa_surrender_received``: surrender requests this node (as a carrier's system) received.
+* ``dcsa_outbox``: one row per call to a peer, with the exact body to send; ``status`` PENDING
+  until DELIVERED (2xx) or FAILED (a final refusal). A due row is claimed by moving its
+  ``next_attempt_at`` forward only if it still holds the value read (a compare-and-set).
+
+Answers are recorded with a compare-and-set as well (``... WHERE answered_at IS NULL``): of two
+concurrent answers exactly one is recorded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, insert, select, update
+
+from corridor.storage.access import as_utc
+from corridor.storage.tables import (
+    dcsa_issuance_received,
+    dcsa_issuance_sent,
+    dcsa_outbox,
+    dcsa_surrender_received,
+    dcsa_surrender_sent,
+)
+
+PENDING = "PENDING"
+DELIVERED = "DELIVERED"
+FAILED = "FAILED"
+RECEIVED = "RECEIVED"
+ANSWERED = "ANSWERED"
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    return None if value is None else as_utc(value)
+
+
+# The outbox ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    outbox_id: int
+    platform_code: str
+    method: str
+    path: str
+    body: str
+    topic: str
+    reference: str
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    last_status: int | None
+    last_error: str | None
+    created_at: datetime
+    delivered_at: datetime | None
+
+
+def _outbox(found: Row[Any]) -> OutboxRow:
+    row = OutboxRow(**found._mapping)
+    return OutboxRow(
+        **{
+            **row.__dict__,
+            "next_attempt_at": as_utc(row.next_attempt_at),
+            "created_at": as_utc(row.created_at),
+            "delivered_at": _utc(row.delivered_at),
+        }
+    )
+
+
+def insert_outbox(
+    conn: Connection,
+    *,
+    platform_code: str,
+    method: str,
+    path: str,
+    body: str,
+    topic: str,
+    reference: str,
+    now: datetime,
+) -> int:
+    """Queue one call, due now; returns its id."""
+    result = conn.execute(
+        insert(dcsa_outbox)
+        .values(
+            platform_code=platform_code,
+            method=method,
+            path=path,
+            body=body,
+            topic=topic,
+            reference=reference,
+            status=PENDING,
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+        )
+        .returning(dcsa_outbox.c.outbox_id)
+    )
+    outbox_id: int = result.scalar_one()
+    return outbox_id
+
+
+def get_outbox(conn: Connection, outbox_id: int) -> OutboxRow | None:
+    found = conn.execute(select(dcsa_outbox).where(dcsa_outbox.c.outbox_id == outbox_id)).first()
+    return None if found is None else _outbox(found)
+
+
+def outbox_of(conn: Connection, topic: str, reference: str) -> list[OutboxRow]:
+    """The calls queued for ``reference`` under ``topic``, oldest first."""
+    rows = conn.execute(
+        select(dcsa_outbox)
+        .where(dcsa_outbox.c.topic == topic, dcsa_outbox.c.reference == reference)
+        .order_by(dcsa_outbox.c.outbox_id)
+    )
+    return [_outbox(found) for found in rows]
+
+
+def due_outbox(conn: Connection, now: datetime, limit: int) -> list[OutboxRow]:
+    rows = conn.execute(
+        select(dcsa_outbox)
+        .where(dcsa_outbox.c.status == PENDING, dcsa_outbox.c.next_attempt_at <= now)
+        .order_by(dcsa_outbox.c.next_attempt_at, dcsa_outbox.c.outbox_id)
+        .limit(limit)
+    )
+    return [_outbox(found) for found in rows]
+
+
+def claim_outbox(conn: Connection, row: OutboxRow, lease_until: datetime) -> bool:
+    """Lease ``row`` to this caller: True only if nobody else moved it since it was read."""
+    result = conn.execute(
+        update(dcsa_outbox)
+        .where(
+            dcsa_outbox.c.outbox_id == row.outbox_id,
+            dcsa_outbox.c.status == PENDING,
+            dcsa_outbox.c.attempts == row.attempts,
+        )
+        .values(next_attempt_at=lease_until, attempts=row.attempts + 1)
+    )
+    return result.rowcount == 1
+
+
+def finish_outbox(
+    conn: Connection,
+    outbox_id: int,
+    *,
+    status: str,
+    http_status: int | None,
+    error: str | None,
+    at: datetime,
+) -> None:
+    """Record a final outcome: DELIVERED or FAILED."""
+    conn.execute(
+        update(dcsa_outbox)
+        .where(dcsa_outbox.c.outbox_id == outbox_id)
+        .values(
+            status=status,
+            last_status=http_status,
+            last_error=error,
+            delivered_at=at if status == DELIVERED else None,
+        )
+    )
+
+
+def retry_outbox(
+    conn: Connection,
+    outbox_id: int,
+    *,
+    http_status: int | None,
+    error: str,
+    next_attempt_at: datetime,
+) -> None:
+    conn.execute(
+        update(dcsa_outbox)
+        .where(dcsa_outbox.c.outbox_id == outbox_id, dcsa_outbox.c.status == PENDING)
+        .values(last_status=http_status, last_error=error, next_attempt_at=next_attempt_at)
+    )
+
+
+# Issuance requests received (this node is the platform) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class IssuanceReceivedRow:
+    transport_document_reference: str
+    carrier_code: str
+    request: str
+    state: str
+    claimed_until: datetime
+    response_code: str | None
+    response: str | None
+    received_at: datetime
+    answered_at: datetime | None
+
+
+def _received(found: Row[Any]) -> IssuanceReceivedRow:
+    row = IssuanceReceivedRow(**found._mapping)
+    return IssuanceReceivedRow(
+        **{
+            **row.__dict__,
+            "claimed_until": as_utc(row.claimed_until),
+            "received_at": as_utc(row.received_at),
+            "answered_at": _utc(row.answered_at),
+        }
+    )
+
+
+def insert_issuance_received(
+    conn: Connection, reference: str, carrier_code: str, request: str, now: datetime
+) -> None:
+    """Store an accepted request (``IntegrityError`` if the reference was used before)."""
+    conn.execute(
+        insert(dcsa_issuance_received).values(
+            transport_document_reference=reference,
+            carrier_code=carrier_code,
+            request=request,
+            state=RECEIVED,
+            claimed_until=now,
+            received_at=now,
+        )
+    )
+
+
+def get_issuance_received(conn: Connection, reference: str) -> IssuanceReceivedRow | None:
+    table = dcsa_issuance_received
+    found = conn.execute(
+        select(table).where(table.c.transport_document_reference == reference)
+    ).first()
+    return None if found is None else _received(found)
+
+
+def unprocessed_issuances(conn: Connection, now: datetime, limit: int) -> list[IssuanceReceivedRow]:
+    table = dcsa_issuance_received
+    rows = conn.execute(
+        select(table)
+        .where(table.c.state == RECEIVED, table.c.claimed_until <= now)
+        .order_by(table.c.received_at)
+        .limit(limit)
+    )
+    return [_received(found) for found in rows]
+
+
+def claim_issuance(conn: Connection, reference: str, now: datetime, lease_until: datetime) -> bool:
+    """Lease an unprocessed request whose lease has run out; True if this caller got it."""
+    table = dcsa_issuance_received
+    result = conn.execute(
+        update(table)
+        .where(
+            table.c.transport_document_reference == reference,
+            table.c.state == RECEIVED,
+            table.c.claimed_until <= now,
+        )
+        .values(claimed_until=lease_until)
+    )
+    return result.rowcount == 1
+
+
+def answer_issuance(
+    conn: Connection, reference: str, code: str, response: str, at: datetime
+) -> bool:
+    """Mark the request answered; False if it already was."""
+    table = dcsa_issuance_received
+    result = conn.execute(
+        update(table)
+        .where(table.c.transport_document_reference == reference, table.c.state == RECEIVED)
+        .values(state=ANSWERED, response_code=code, response=response, answered_at=at)
+    )
+    return result.rowcount == 1
+
+
+# Issuance requests sent (this node is a carrier's system) -------------------------------------
+
+
+@dataclass(frozen=True)
+class IssuanceSentRow:
+    transport_document_reference: str
+    platform_code: str
+    outbox_id: int
+    sent_at: datetime
+    response_code: str | None
+    response: str | None
+    answered_at: datetime | None
+
+
+def _sent(found: Row[Any]) -> IssuanceSentRow:
+    row = IssuanceSentRow(**found._mapping)
+    return IssuanceSentRow(
+        **{**row.__dict__, "sent_at": as_utc(row.sent_at), "answered_at": _utc(row.answered_at)}
+    )
+
+
+def insert_issuance_sent(
+    conn: Connection, reference: str, platform_code: str, outbox_id: int, now: datetime
+) -> None:
+    conn.execute(
+        insert(dcsa_issuance_sent).values(
+            transport_document_reference=reference,
+            platform_code=platform_code,
+            outbox_id=outbox_id,
+            sent_at=now,
+        )
+    )
+
+
+def get_issuance_sent(conn: Connection, reference: str) -> IssuanceSentRow | None:
+    table = dcsa_issuance_sent
+    found = conn.execute(
+        select(table).where(table.c.transport_document_reference == reference)
+    ).first()
+    return None if found is None else _sent(found)
+
+
+def answer_issuance_sent(
+    conn: Connection, reference: str, code: str, response: str, at: datetime
+) -> bool:
+    """Record the platform's answer; False if one was recorded already."""
+    table = dcsa_issuance_sent
+    result = conn.execute(
+        update(table)
+        .where(table.c.transport_document_reference == reference, table.c.answered_at.is_(None))
+        .values(response_code=code, response=response, answered_at=at)
+    )
+    return result.rowcount == 1
+
+
+# Surrender requests sent (this node is the platform) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class SurrenderSentRow:
+    surrender_request_reference: str
+    transport_document_reference: str
+    surrender_entry_hash: str
+    request_code: str
+    carrier_code: str
+    sent_at: datetime
+    action: str | None
+    answer: str | None
+    answered_at: datetime | None
+
+
+def _surrender_sent(found: Row[Any]) -> SurrenderSentRow:
+    row = SurrenderSentRow(**found._mapping)
+    return SurrenderSentRow(
+        **{**row.__dict__, "sent_at": as_utc(row.sent_at), "answered_at": _utc(row.answered_at)}
+    )
+
+
+def insert_surrender_sent(conn: Connection, row: SurrenderSentRow) -> None:
+    conn.execute(insert(dcsa_surrender_sent).values(**row.__dict__))
+
+
+def get_surrender_sent(conn: Connection, reference: str) -> SurrenderSentRow | None:
+    table = dcsa_surrender_sent
+    found = conn.execute(
+        select(table).where(table.c.surrender_request_reference == reference)
+    ).first()
+    return None if found is None else _surrender_sent(found)
+
+
+def surrender_sent_for_entry(conn: Connection, entry_hash: str) -> SurrenderSentRow | None:
+    table = dcsa_surrender_sent
+    found = conn.execute(select(table).where(table.c.surrender_entry_hash == entry_hash)).first()
+    return None if found is None else _surrender_sent(found)
+
+
+def surrenders_sent_of(conn: Connection, document_reference: str) -> list[SurrenderSentRow]:
+    table = dcsa_surrender_sent
+    rows = conn.execute(
+        select(table)
+        .where(table.c.transport_document_reference == document_reference)
+        .order_by(table.c.sent_at)
+    )
+    return [_surrender_sent(found) for found in rows]
+
+
+def answer_surrender_sent(
+    conn: Connection, reference: str, action: str, answer: str, at: datetime
+) -> bool:
+    table = dcsa_surrender_sent
+    result = conn.execute(
+        update(table)
+        .where(table.c.surrender_request_reference == reference, table.c.answered_at.is_(None))
+        .values(action=action, answer=answer, answered_at=at)
+    )
+    return result.rowcount == 1
+
+
+# Surrender requests received (this node is a carrier's system) --------------------------------
+
+
+@dataclass(frozen=True)
+class SurrenderReceivedRow:
+    surrender_request_reference: str
+    transport_document_reference: str
+    platform_code: str
+    request: str
+    received_at: datetime
+    action: str | None
+    answer: str | None
+    answered_at: datetime | None
+
+
+def _surrender_received(found: Row[Any]) -> SurrenderReceivedRow:
+    row = SurrenderReceivedRow(**found._mapping)
+    return SurrenderReceivedRow(
+        **{
+            **row.__dict__,
+            "received_at": as_utc(row.received_at),
+            "answered_at": _utc(row.answered_at),
+        }
+    )
+
+
+def insert_surrender_received(conn: Connection, row: SurrenderReceivedRow) -> None:
+    """Store a request (``IntegrityError`` if its reference was used before)."""
+    conn.execute(insert(dcsa_surrender_received).values(**row.__dict__))
+
+
+def get_surrender_received(conn: Connection, reference: str) -> SurrenderReceivedRow | None:
+    table = dcsa_surrender_received
+    found = conn.execute(
+        select(table).where(table.c.surrender_request_reference == reference)
+    ).first()
+    return None if found is None else _surrender_received(found)
+
+
+def list_surrenders_received(conn: Connection) -> list[SurrenderReceivedRow]:
+    table = dcsa_surrender_received
+    rows = conn.execute(select(table).order_by(table.c.received_at))
+    return [_surrender_received(found) for found in rows]
+
+
+def answer_surrender_received(
+    conn: Connection, reference: str, action: str, answer: str, at: datetime
+) -> bool:
+    table = dcsa_surrender_received
+    result = conn.execute(
+        update(table)
+        .where(table.c.surrender_request_reference == reference, table.c.answered_at.is_(None))
+        .values(action=action, answer=answer, answered_at=at)
+    )
+    return result.rowcount == 1

@@ -1,5 +1,8 @@
 """``/api/v1/documents``: issue, read, list, act on, and export eBLs.
 
+``GET .../transport-document`` answers the DCSA eBL 3.0.3 document as the stored RFC 8785 bytes,
+so a client can hash the body and compare it with the checksum in the signed entries.
+
 A party sees the documents it issued, holds, is endorsee of, or appears in; to anyone else such a
 document does not exist (404). Actions are authorised by the title register itself: only the
 controller may act (``NotControllerError``, 403), and only as the rules allow (409).
@@ -8,6 +11,7 @@ controller may act (``NotControllerError``, 403), and only as the rules allow (4
 from __future__ import annotations
 
 import base64
+import hashlib
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
@@ -21,6 +25,7 @@ from corridor.crypto.canonical import parse_json
 from corridor.domain.party import Role
 from corridor.domain.title import ActionCode, Status, available_actions
 from corridor.errors import InputError, NotFoundError, PermissionDeniedError
+from corridor.interop.dcsa.transport_document_io import transport_document_json
 from corridor.services.access import Principal
 from corridor.services.bundle import build_bundle
 from corridor.services.entry_codec import payload_of
@@ -169,6 +174,40 @@ def get_bundle(reference: Reference, node: NodeDep, caller: Caller) -> dict[str,
     """The offline bundle (document, signed entries, proofs, checkpoint, attestations)."""
     visible_register_row(node, caller, reference)
     return build_bundle(node, reference)
+
+
+_TRANSPORT_DOCUMENT_200: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The DCSA eBL 3.0.3 TransportDocument exactly as issued: its RFC 8785 "
+        "canonical bytes, whose SHA-256 is the document checksum.",
+        "content": {"application/json": {"schema": {"type": "object"}}},
+        "headers": {
+            "Repr-Digest": {
+                "description": "RFC 9530 SHA-256 of the body (the document checksum, base64).",
+                "schema": {"type": "string"},
+            }
+        },
+    }
+}
+
+
+@router.get(
+    "/{reference:path}/transport-document",
+    response_class=Response,
+    responses={**_TRANSPORT_DOCUMENT_200, **ERRORS},
+)
+def get_transport_document(reference: Reference, node: NodeDep, caller: Caller) -> Response:
+    """The DCSA eBL 3.0.3 transport document exactly as issued (RFC 8785 canonical JSON)."""
+    row = visible_register_row(node, caller, reference)
+    body = transport_document_json(
+        node.document(reference),
+        canonical_form=True,
+        expected_checksum=row.record.document_checksum,
+    )
+    digest = base64.b64encode(hashlib.sha256(body).digest()).decode("ascii")
+    return Response(
+        body, media_type="application/json", headers={"Repr-Digest": f"sha-256=:{digest}:"}
+    )
 
 
 @router.post("/{reference:path}/actions", response_model=schemas.ReceiptOut, responses=ERRORS)

@@ -1,4 +1,9 @@
-"""``corridor ebl ...``: issue, act on, show and export electronic bills of lading."""
+"""``corridor ebl ...``: issue, act on, show and export electronic bills of lading.
+
+Besides the title actions: ``transport-document`` writes the DCSA eBL 3.0.3 document exactly as
+issued, ``check`` validates a transport document or shipping instructions file, and ``draft``
+turns shipping instructions into a draft transport document (``corridor.interop.dcsa``).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,16 @@ from corridor.cli.context import opened_node
 from corridor.crypto.canonical import parse_json
 from corridor.domain.title import ActionCode
 from corridor.errors import InputError, MalformedInputError
+from corridor.interop.dcsa.document_check import CheckResult, DocumentKind, Finding, document_kind
+from corridor.interop.dcsa.shipping_instructions import (
+    check_shipping_instructions,
+    draft_transport_document,
+    import_shipping_instructions,
+)
+from corridor.interop.dcsa.transport_document_io import (
+    check_transport_document,
+    transport_document_json,
+)
 from corridor.services.bundle import build_bundle
 from corridor.services.writer import Receipt
 
@@ -241,3 +256,113 @@ def export(
     except OSError as exc:
         raise InputError(f"cannot write {output}: {exc.strerror}") from None
     out.print(f"wrote {output} ({len(bundle['entries'])} entries, checkpoint included)")
+
+
+def _write(output: Path, data: bytes) -> None:
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        raise InputError(f"cannot write {output}: {exc.strerror}") from None
+
+
+@app.command("transport-document")
+@handle_errors
+def transport_document(
+    ref: Ref,
+    output: Annotated[
+        Path | None, typer.Option("--out", help="Write to this file (default: standard output).")
+    ] = None,
+    canonical: Annotated[
+        bool, typer.Option("--canonical", help="RFC 8785 bytes as stored, not indented.")
+    ] = False,
+    home: HomeOption = None,
+) -> None:
+    """Write the DCSA eBL 3.0.3 transport document exactly as issued (JSON)."""
+    with opened_node(home) as node:
+        record = node.record(ref).record
+        data = transport_document_json(
+            node.document(ref),
+            canonical_form=canonical,
+            expected_checksum=record.document_checksum,
+        )
+    if output is None:
+        typer.echo(data, nl=False)
+        return
+    _write(output, data)
+    form = "RFC 8785 canonical" if canonical else "indented"
+    out.print(f"wrote {output} ({ref}, {form}, checksum {record.document_checksum})")
+
+
+KindOption = Annotated[
+    DocumentKind | None,
+    typer.Option("--as", help="What the file is (default: told by its fields)."),
+]
+
+
+def _check(raw: dict[str, Any], kind: DocumentKind) -> CheckResult:
+    if kind is DocumentKind.SHIPPING_INSTRUCTIONS:
+        return check_shipping_instructions(raw)
+    return check_transport_document(raw)
+
+
+def _object_in(path: Path, what: str) -> dict[str, Any]:
+    raw = read_json_file(path)
+    if not isinstance(raw, dict):
+        raise MalformedInputError(f"{path}: expected a JSON object ({what})")
+    return raw
+
+
+def _print_findings(label: str, findings: tuple[Finding, ...]) -> None:
+    for finding in findings:
+        out.print(f"  {label} {finding}", markup=False)
+
+
+@app.command("check")
+@handle_errors
+def check(
+    document: Annotated[
+        Path, typer.Argument(help="A DCSA eBL 3.0.3 TransportDocument or Shipping Instructions.")
+    ],
+    kind: KindOption = None,
+) -> None:
+    """Validate a transport document or shipping instructions file; exit 2 if it is invalid."""
+    raw = _object_in(document, "a transport document or shipping instructions")
+    result = _check(raw, kind or document_kind(raw))
+    if result.report is None:
+        out.print(f"{document}: not a valid {result.schema}", markup=False)
+        _print_findings("error", result.errors)
+        count = len(result.errors)
+        raise InputError(
+            f"{document} is not a valid {result.schema}: "
+            f"{count} problem{'s' if count != 1 else ''}, listed above"
+        )
+    report = result.report
+    out.print(f"{document}: a valid {report.schema}, checksum {report.checksum}", markup=False)
+    _print_findings("warning", report.warnings)
+    _print_findings("extra", report.outside_schema)
+    if report.not_interpreted:
+        out.print(
+            f"  kept as given, not read by Corridor: {', '.join(report.not_interpreted)}",
+            markup=False,
+        )
+
+
+@app.command("draft")
+@handle_errors
+def draft(
+    instructions: Annotated[Path, typer.Argument(help="DCSA eBL 3.0.3 Shipping Instructions.")],
+    output: Annotated[Path, typer.Option("--out", help="Where to write the draft JSON.")],
+) -> None:
+    """Draft a transport document from shipping instructions; list what the carrier must add."""
+    raw = _object_in(instructions, "shipping instructions")
+    try:
+        imported, report = import_shipping_instructions(raw)
+    except InputError as exc:
+        raise InputError(f"{instructions}: {exc.message}") from None
+    result = draft_transport_document(imported)
+    text = json.dumps(result.document, indent=2, ensure_ascii=False) + "\n"
+    _write(output, text.encode("utf-8"))
+    out.print(f"wrote {output}: a draft transport document from {report.schema}", markup=False)
+    _print_findings("warning", report.warnings)
+    _print_findings("to fill", result.to_fill)
+    _print_findings("left in the instructions", result.left_in_instructions)

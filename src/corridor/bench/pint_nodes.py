@@ -22,26 +22,28 @@ import uvicorn
 from corridor.api.app import create_app
 from corridor.crypto.keys import PublicKey
 from corridor.services.node import Node
+from corridor.services.pint_sender import PintSender
 from corridor.services.platforms import Platforms
 
-__all__ = ["Peer", "loopback_pair", "register_carrier"]
+__all__ = ["Peer", "free_port", "loopback_pair", "register_carrier"]
 
 
 @dataclass
 class Peer:
-    """One running node: its ``Node``, base URL and the app's PINT services."""
+    """One running node: its ``Node``, base URL and the app's PINT sender."""
 
     node: Node
     base_url: str
     server: uvicorn.Server
     thread: threading.Thread
+    sender: PintSender
 
     @property
     def platform(self) -> str:
         return self.node.config.platform
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
@@ -49,7 +51,7 @@ def _free_port() -> int:
 
 
 def _start(node: Node) -> Peer:
-    port = _free_port()
+    port = free_port()
     app = create_app(node, web=False)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
@@ -60,7 +62,7 @@ def _start(node: Node) -> Peer:
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
-                return Peer(node, base, server, thread)
+                return Peer(node, base, server, thread, app.state.pint_sender)
         except httpx.HTTPError:
             time.sleep(0.05)
     raise RuntimeError(f"node {node.config.platform} did not start serving")

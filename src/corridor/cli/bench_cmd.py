@@ -1,4 +1,4 @@
-"""``corridor bench ledger|api [--json]``."""
+"""``corridor bench ledger|api|pint [--json]``."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import typer
 
 from corridor.bench.api import ApiBenchConfig, bench_api
 from corridor.bench.ledger import LedgerBenchConfig, bench_postgresql, bench_sqlite
+from corridor.bench.pint import PintBenchConfig, bench_pint
 from corridor.cli.common import err, handle_errors, out
 
 app = typer.Typer(no_args_is_help=True)
@@ -70,3 +71,23 @@ def api(
     if failed:
         err.print(f"error: {failed} requests failed; the figures count only the successful ones")
         raise typer.Exit(1)
+
+
+@app.command("pint")
+@handle_errors
+def pint(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
+    transfers: Annotated[
+        int, typer.Option(min=1, help="eBLs in the throughput burst (each goes there and back).")
+    ] = 200,
+    latency_samples: Annotated[
+        int, typer.Option(min=1, help="Transfers timed one at a time.")
+    ] = 100,
+) -> None:
+    """PINT transfers/s and p99 end-to-end latency between two loopback nodes, beside a baseline."""
+    config = PintBenchConfig(transfers=transfers, latency_samples=latency_samples)
+    result = bench_pint(config, progress=None if as_json else err.print)
+    if as_json:
+        print(json.dumps(result, indent=2))
+    else:
+        out.print_json(json.dumps(result))

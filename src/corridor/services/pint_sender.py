@@ -70,6 +70,7 @@ class Outcome:
     """What one delivery attempt ended in."""
 
     outbox_id: str
+    document_reference: str
     status: str
     response_code: str | None
     detail: str
@@ -87,6 +88,7 @@ class PintSender:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self.observers: list[Callable[[Outcome], None]] = []
         node.on_export = self.enqueue
 
     # Enqueue ------------------------------------------------------------------------------
@@ -139,7 +141,13 @@ class PintSender:
         with self._lock:
             with self._node.engine.connect() as conn:
                 due = rows.pending_outbox(conn, self._node.clock())
-            return [self._deliver(row) for row in due]
+            outcomes = []
+            for row in due:
+                outcome = self._deliver(row)
+                for observer in self.observers:
+                    observer(outcome)
+                outcomes.append(outcome)
+        return outcomes
 
     def _deliver(self, row: rows.OutboxRow) -> Outcome:
         try:
@@ -152,7 +160,7 @@ class PintSender:
             return self._returned(row, code, detail)
         if code is ResponseCode.DISE:
             self._set(row, status=DISPUTED, response_code=code.value, last_error=detail)
-            return Outcome(row.outbox_id, DISPUTED, code.value, detail)
+            return Outcome(row.outbox_id, row.document_reference, DISPUTED, code.value, detail)
         return self._retry(row, f"{code.value}: {detail}", code.value)
 
     def _exchange(self, row: rows.OutboxRow) -> tuple[ResponseCode, str]:
@@ -228,7 +236,13 @@ class PintSender:
                 also=also,
             )
         )
-        return Outcome(row.outbox_id, DELIVERED, code.value, f"accepted by {row.platform}")
+        return Outcome(
+            row.outbox_id,
+            row.document_reference,
+            DELIVERED,
+            code.value,
+            f"accepted by {row.platform}",
+        )
 
     def _returned(self, row: rows.OutboxRow, code: ResponseCode, reason: str) -> Outcome:
         with self._node.engine.connect() as conn:
@@ -252,7 +266,7 @@ class PintSender:
                 also=also,
             )
         )
-        return Outcome(row.outbox_id, REFUSED, code.value, reason)
+        return Outcome(row.outbox_id, row.document_reference, REFUSED, code.value, reason)
 
     def _retry(self, row: rows.OutboxRow, error: str, code: str | None = None) -> Outcome:
         attempts = row.attempts + 1
@@ -264,7 +278,7 @@ class PintSender:
             last_error=error,
             response_code=code,
         )
-        return Outcome(row.outbox_id, PENDING, code, error)
+        return Outcome(row.outbox_id, row.document_reference, PENDING, code, error)
 
     def _set(self, row: rows.OutboxRow, **values: Any) -> None:
         with writing(self._node.engine) as conn:

@@ -116,3 +116,27 @@ def test_revoking_a_sign_in_link_ends_the_sessions_it_opened(api: Api) -> None:
     assert access.session(secret) == principal
     access.revoke_token(link.row.token_id, by=Principal(None))
     assert access.session(secret) is None
+
+
+def test_a_party_of_another_platform_needs_that_platform_registered(api: Api) -> None:
+    body = {"name": "Lion City Auto Components", "roles": ["consignee"], "platform": "SGCO"}
+    problem = _problem(api.post("/api/v1/parties", "operator", body), 422, "invalid-input")
+    assert "platform 'SGCO' is not registered" in problem["detail"]
+    pem = PrivateKey.generate().public_key.to_pem()
+    platform = {
+        "code": "SGCO",
+        "name": "Corridor SG",
+        "baseUrl": "https://sg.example",
+        "keys": [pem],
+    }
+    assert api.post("/api/v1/platforms", "operator", platform).status_code == 201
+    made = api.post("/api/v1/parties", "operator", body)
+    assert made.status_code == 201, made.text
+    assert made.json()["platform"] == "SGCO"
+    assert made.json()["keys"] == []
+    with_key = {
+        **body,
+        "name": "Keyed Ltd",
+        "publicKeyJwk": PrivateKey.generate().public_key.to_jwk(),
+    }
+    _problem(api.post("/api/v1/parties", "operator", with_key), 422, "invalid-input")

@@ -130,3 +130,21 @@ def test_refusals_are_one_line_with_exit_code_2(home: Path, tmp_path: Path) -> N
     assert (
         "already registered" in cli(home, "add", "WAVE", "--name", "W", "--url", url, code=2).stderr
     )
+
+
+def test_a_party_of_another_platform_is_added_without_a_key(home: Path, tmp_path: Path) -> None:
+    name = "Straits Merchant Bank Singapore"
+    refused = run("party", "add", name, "--role", "bank", "--platform", "SGCO", "--home", home,
+                  code=2).stderr  # fmt: skip
+    assert "platform 'SGCO' is not registered" in refused
+    ed_file = public_key(tmp_path, "sg.pem", Ed25519PrivateKey.generate())
+    cli(home, "add", "SGCO", "--name", "Corridor Singapore", "--url", "https://sg.example",
+        "--key-pem", ed_file)  # fmt: skip
+    party_id = run("party", "add", name, "--role", "bank", "--code", "UEN:197000090G",
+                   "--platform", "SGCO", "--home", home).stdout.strip()  # fmt: skip
+    listed = {row[0]: row for row in table_rows(run("party", "list", "--home", home).stdout)}
+    assert listed[party_id][4:] == ["SGCO", "-"]
+    own = run("party", "add", "Own Ltd", "--role", "trader", "--home", home).stdout.strip()
+    listed = {row[0]: row for row in table_rows(run("party", "list", "--home", home).stdout)}
+    assert listed[own][4] not in ("SGCO", "")
+    assert listed[own][5] == "custodial"

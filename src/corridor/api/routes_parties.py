@@ -61,7 +61,9 @@ def add_party(
     public_key = None if body.publicKeyJwk is None else _public_key(body.publicKeyJwk)
 
     def produce() -> schemas.PartyOut:
-        party = node.add_party(body.name, frozenset(body.roles), codes, public_key)
+        party = node.add_party(
+            body.name, frozenset(body.roles), codes, public_key, platform=body.platform
+        )
         return schemas.party_out(party, node.party_keys(party.party_id))
 
     return respond_once(request, access, caller, idempotency_key, body, produce, 201)

@@ -65,6 +65,12 @@ class PartyIn(Strict):
     publicKeyJwk: dict[str, Any] | None = Field(
         default=None, description="An Ed25519 OKP JWK for a self-custodied key."
     )
+    platform: str | None = Field(
+        default=None,
+        max_length=16,
+        description="Code of the registered eBL platform the party is on, when it is not this "
+        "node: such a party has no key here, and what is sent to it leaves over PINT.",
+    )
 
 
 class IssueIn(Strict):

@@ -11,8 +11,10 @@ when both nodes agree on who holds the eBL. Transfers then go back the other way
 
 Two phases:
 
-- **latency**: one transfer at a time, alternating directions; the time from asking for the
-  transfer to the verified ``RECE`` (p50, p99, max);
+- **latency**: one transfer at a time, each of a newly issued eBL (so every sample carries the
+  same chain: the issue and one transfer); the time from asking for the transfer to the verified
+  ``RECE`` (p50, p99, max). A PINT envelope carries the eBL's whole signed history and the
+  receiver verifies all of it, so an eBL with a long history costs more per hop;
 - **throughput**: a burst of transfers to the other node, then all of them back; transfers per
   second from the first request to the last answer.
 
@@ -143,13 +145,9 @@ def _back(sg: Peer, parties: _Parties) -> Callable[[str], None]:
     return send
 
 
-def _latency_phase(
-    answers: _Answers, directions: tuple[Callable[[str], None], ...], refs: list[str], n: int
-) -> list[float]:
+def _latency_phase(answers: _Answers, send: Callable[[str], None], refs: list[str]) -> list[float]:
     seconds = []
-    for i in range(n):
-        ref = refs[i % len(refs)]
-        send = directions[(i // len(refs)) % 2]
+    for ref in refs:
         answers.reset()
         started = time.perf_counter()
         send(ref)
@@ -251,11 +249,11 @@ def bench_pint(
                 peer.sender.observers.append(answers.observe)
             parties = _seed(cq, sg)
             there, back = _there(cq, parties), _back(sg, parties)
-            say(f"issuing {config.transfers + 2} eBLs in {cq.platform}...")
-            latency_refs = _issue(cq, parties, "BENCHPINTL", 2)
+            say(f"issuing {config.transfers + config.latency_samples} eBLs in {cq.platform}...")
+            latency_refs = _issue(cq, parties, "BENCHPINTL", config.latency_samples)
             burst_refs = _issue(cq, parties, "BENCHPINTT", config.transfers)
             say(f"latency: {config.latency_samples} transfers one at a time...")
-            samples = _latency_phase(answers, (there, back), latency_refs, config.latency_samples)
+            samples = _latency_phase(answers, there, latency_refs)
             say(f"throughput: {config.transfers} eBLs to {sg.platform} and back...")
             elapsed = _burst(answers, there, burst_refs) + _burst(answers, back, burst_refs)
             _check_back_home(cq, sg, parties, burst_refs)

@@ -30,9 +30,17 @@ def add(
         Path | None,
         typer.Option("--public-key", help="PEM file: the party keeps its own key (self-custody)."),
     ] = None,
+    platform: Annotated[
+        str | None,
+        typer.Option(
+            "--platform",
+            help="Code of the registered eBL platform the party is on (no key here; "
+            "transfers to it leave over PINT).",
+        ),
+    ] = None,
     home: HomeOption = None,
 ) -> None:
-    """Register a party; prints its party id."""
+    """Register a party of this node, or of another platform; prints its party id."""
     roles = parse_roles(",".join(role))
     codes = [IdentifyingCode.parse(c) for c in code or []]
     key = None
@@ -42,7 +50,7 @@ def add(
         except OSError as exc:
             raise InputError(f"cannot read {public_key}: {exc.strerror}") from None
     with opened_node(home) as node:
-        party = node.add_party(name, roles, codes, key)
+        party = node.add_party(name, roles, codes, key, platform=platform)
     out.print(party.party_id)
 
 
@@ -52,7 +60,7 @@ def list_parties(home: HomeOption = None) -> None:
     """List the parties registered on this node."""
     with opened_node(home) as node:
         parties = node.parties()
-        table = Table("party id", "name", "roles", "codes", "key custody")
+        table = Table("party id", "name", "roles", "codes", "platform", "key custody")
         for party in parties:
             custody = ", ".join(sorted({k.custody for k in node.party_keys(party.party_id)}))
             table.add_row(
@@ -60,6 +68,7 @@ def list_parties(home: HomeOption = None) -> None:
                 party.name,
                 ", ".join(sorted(party.roles)),
                 " ".join(str(c) for c in party.codes),
-                custody,
+                party.platform,
+                custody or "-",
             )
     out.print(table)

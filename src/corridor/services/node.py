@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from corridor.crypto.canonical import canonical_bytes, checksum, parse_json
 from corridor.crypto.jws import header_of, verify_compact
@@ -50,6 +50,7 @@ from corridor.services.writer import (
     Request,
     SignedRequest,
 )
+from corridor.storage import platforms as platform_rows
 from corridor.storage import repository as repo
 from corridor.storage.engine import open_engine, writing
 from corridor.storage.migrations import migrate
@@ -73,6 +74,15 @@ def _issue_parties(payload: EntryPayload) -> tuple[str | None, ...]:
     return () if terms is None else (terms.consignee, terms.endorsee)
 
 
+def _check_platform_known(conn: Connection, code: str) -> None:
+    found = platform_rows.get_platform(conn, code)
+    if found is None or found.removed_at is not None:
+        raise InputError(
+            f"platform {code!r} is not registered on this node: add it first "
+            "(corridor platform add, or POST /api/v1/platforms) so its parties can be reached"
+        )
+
+
 class Node:
     """One running Corridor node."""
 
@@ -93,6 +103,7 @@ class Node:
         self._kek = kek
         self._keys = parties.CustodialKeys(kek)
         self._resolved: dict[str, str] = {}
+        self._platforms: dict[str, str] = {}
         self._platform_party: str | None = None
         # Called with every receipt whose record a party of another platform now possesses
         # (the PINT sender registers itself here; see services.pint_sender).
@@ -202,6 +213,8 @@ class Node:
         if foreign and public_key is not None:
             raise InputError("a party of another platform acts there; it has no key here")
         with writing(self.engine) as conn:
+            if foreign:
+                _check_platform_known(conn, str(platform))
             return parties.register_party(
                 conn,
                 name=name,
@@ -249,7 +262,15 @@ class Node:
 
     def is_local(self, party_id: str) -> bool:
         """True if ``party_id`` is a party of this node's platform (it may act here)."""
-        return self.party(party_id).platform == self.config.platform
+        return self._platform_of(party_id) == self.config.platform
+
+    def _platform_of(self, party_id: str) -> str:
+        """A party's platform never changes (parties are never removed), so it is remembered."""
+        known = self._platforms.get(party_id)
+        if known is None:
+            known = self.party(party_id).platform
+            self._platforms[party_id] = known
+        return known
 
     def party(self, id_or_name: str) -> Party:
         with self.engine.connect() as conn:
@@ -319,10 +340,10 @@ class Node:
         return self._committer.submit(request)
 
     def _check_acts_here(self, party_id: str) -> None:
-        party = self.party(party_id)
-        if party.platform != self.config.platform:
+        platform = self._platform_of(party_id)
+        if platform != self.config.platform:
             raise NotControllerError(
-                f"{party_id} is a party of platform {party.platform}; it acts there, not here"
+                f"{party_id} is a party of platform {platform}; it acts there, not here"
             )
 
     def _exported(self, receipt: Receipt) -> Receipt:

@@ -5,7 +5,9 @@
 * ``read_json`` hands a service the raw body bytes, so the body is parsed once, strictly, by the
   service; ``bad_request`` turns a schema violation into 400 naming the property and its path.
 * ``install_worker`` creates the ``DeliveryWorker`` of the app's node (processing received
-  issuance requests, delivering queued calls) and runs it for the lifetime of the app.
+  issuance requests, delivering queued calls) and runs it for the lifetime of the app; it also
+  registers the surrender hook, so every surrender to a carrier with a carrier system queues
+  its EBL_SUR request.
   ``app.state.dcsa_worker.autostart = False`` before startup keeps it stopped (tests drive it).
 """
 
@@ -25,6 +27,7 @@ from corridor.api.problems import PROBLEM_JSON
 from corridor.errors import DocumentRuleError, MalformedInputError
 from corridor.services.dcsa_issuance import IssuanceRequests
 from corridor.services.dcsa_outbox import DeliveryWorker, Outbox
+from corridor.services.dcsa_surrender import Surrenders, surrender_hook
 from corridor.services.node import Node
 
 __all__ = ["API_VERSION_303", "Dcsa303Route", "call_service", "install_worker", "responses"]
@@ -115,6 +118,7 @@ def install_worker(app: FastAPI, node: Node) -> DeliveryWorker:
     worker = DeliveryWorker([issuance.process_pending, outbox.deliver_due])
     app.state.dcsa_worker = worker
     app.state.dcsa_outbox = outbox
+    node.on_surrender = surrender_hook(Surrenders(node, outbox), worker.wake)
     previous = app.router.lifespan_context
 
     @asynccontextmanager

@@ -9,7 +9,7 @@
 The spec defines no authentication. A surrender answer changes title, so it is accepted only
 for a ``surrenderRequestReference`` this node generated (192 random bits) and sent to the
 carrier's registered system: naming it is the proof. Both endpoints are rate-limited per client.
-``after_surrender`` is what the documents API calls once a holder has surrendered.
+The request itself is queued by the surrender hook (``services.dcsa_surrender.surrender_hook``).
 """
 
 from __future__ import annotations
@@ -22,12 +22,10 @@ from fastapi.responses import Response
 from corridor.api.auth import node_of
 from corridor.api.dcsa_v303 import REQUEST_BODY, Dcsa303Route, call_service, responses
 from corridor.api.ratelimit import public_rate_limit
-from corridor.errors import CorridorError
 from corridor.services.dcsa_carrier import CarrierSystem
-from corridor.services.dcsa_outbox import DeliveryWorker
 from corridor.services.dcsa_surrender import Surrenders
 
-__all__ = ["after_surrender", "router"]
+__all__ = ["router"]
 
 log = logging.getLogger("corridor.api")
 
@@ -68,19 +66,3 @@ async def post_surrender_request(request: Request) -> Response:
 async def post_surrender_response(request: Request) -> Response:
     """DCSA EBL_SUR 3.0.3 `SurrenderRequestAnswer`: SURR accepts (SACC), SREJ rejects (SREJ)."""
     return await call_service(request, Surrenders(node_of(request)).answer)
-
-
-def after_surrender(request: Request, reference: str) -> None:
-    """After a surrender on this node: queue the EBL_SUR request if the carrier has a system.
-
-    Never fails the surrender, which is already durable: a failure is logged, and
-    ``corridor sur request REF`` queues it again.
-    """
-    try:
-        sent = Surrenders(node_of(request)).request(reference)
-    except CorridorError as error:
-        log.warning("surrender request for %s not queued: %s", reference, error.message)
-        return
-    worker: DeliveryWorker | None = getattr(request.app.state, "dcsa_worker", None)
-    if sent is not None and worker is not None:
-        worker.wake()

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from corridor.cli.common import HomeOption, handle_errors, out
+from corridor.cli.common import HomeOption, err, handle_errors, out
 from corridor.cli.context import opened_node
 from corridor.crypto.canonical import parse_json
 from corridor.domain.title import ActionCode
@@ -30,6 +30,7 @@ from corridor.interop.dcsa.transport_document_io import (
     transport_document_json,
 )
 from corridor.services.bundle import build_bundle
+from corridor.services.dcsa_surrender import Surrenders, surrender_hook
 from corridor.services.writer import Receipt
 
 app = typer.Typer(no_args_is_help=True)
@@ -150,9 +151,17 @@ def surrender(
     if purpose not in codes:
         raise InputError(f"--for must be 'delivery' or 'amendment', not {purpose!r}")
     with opened_node(home) as node:
+        surrenders = Surrenders(node)
+        node.on_surrender = surrender_hook(surrenders, lambda: None)
         carrier = node.record(ref).record.carrier
         receipt = node.act(ref, codes[purpose], actor=actor, recipient=carrier, reason_code=reason)
+        queued = surrenders.sent(ref)
     _print_receipt(receipt)
+    if queued and queued[-1].surrender_entry_hash == receipt.entry_hash:
+        err.print(
+            f"note: surrender request queued for the carrier system {queued[-1].carrier_code}; "
+            "the running node (corridor serve) delivers it"
+        )
 
 
 def _answer(ref: str, code: ActionCode, actor: str, home: Path | None) -> None:

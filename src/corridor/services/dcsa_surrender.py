@@ -15,6 +15,11 @@ entry under the transport document's ``carrierCode``), ``Surrenders.request`` qu
   SREJ and VOID are left out as in END, and a link without a recipient (SIGN, BLANK_ENDORSE)
   gets EBL_SUR's "No Party" placeholder.
 
+``surrender_hook`` is what the running node registers as ``Node.on_surrender``: every surrender
+that reaches a carrier of this node (from the API, the web app, the CLI or over PINT) queues the
+request at once. The hook never fails the surrender, which is already durable: a failure is
+logged, and ``corridor sur request REF`` queues it again.
+
 One request per surrender entry: asking again for the same pending surrender returns the
 request already queued. A bill whose carrier has no carrier system is answered on this node by
 its carrier party, as before (``request`` returns None).
@@ -28,6 +33,7 @@ required with SREJ, as the spec says.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Callable
 from typing import Any
@@ -39,6 +45,7 @@ from corridor.domain.party import Party
 from corridor.domain.title import SURRENDERS, ActionCode, Status
 from corridor.errors import (
     ConflictError,
+    CorridorError,
     DocumentRuleError,
     InputError,
     NodeError,
@@ -52,10 +59,13 @@ from corridor.services.dcsa_outbox import Outbox
 from corridor.services.endorsement_chain import END_ACTION_CODES, end_party
 from corridor.services.node import HistoryItem, Node
 from corridor.services.platforms import Platforms
+from corridor.services.writer import Receipt
 from corridor.storage import dcsa_requests as rows
 from corridor.storage.engine import writing
 
-__all__ = ["SURRENDER_REQUESTS_PATH", "Surrenders"]
+__all__ = ["SURRENDER_REQUESTS_PATH", "Surrenders", "surrender_hook"]
+
+_log = logging.getLogger("corridor.dcsa")
 
 SURRENDER_REQUESTS_PATH = "/v3/ebl-surrender-requests"
 TOPIC = "sur-request"
@@ -239,3 +249,22 @@ def chain_links(
     if not links or history[-1].payload.action_code not in SURRENDERS:
         raise NodeError("a surrender request's chain must end with the surrender")
     return links
+
+
+def surrender_hook(surrenders: Surrenders, wake: Callable[[], None]) -> Callable[[Receipt], None]:
+    """``Node.on_surrender`` for a running node: queue the request, then ``wake`` the worker."""
+
+    def queue(receipt: Receipt) -> None:
+        reference = receipt.document_reference
+        try:
+            sent = surrenders.request(reference)
+        except CorridorError as error:
+            _log.warning("surrender request for %s not queued: %s", reference, error.message)
+            return
+        if sent is not None:
+            _log.info(
+                "surrender request %s queued for %s", sent.surrender_request_reference, reference
+            )
+            wake()
+
+    return queue

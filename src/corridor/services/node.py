@@ -23,7 +23,7 @@ from corridor.crypto.jws import header_of, verify_compact
 from corridor.crypto.keys import PrivateKey, PublicKey
 from corridor.domain.entry import EntryPayload
 from corridor.domain.party import IdentifyingCode, Party, Role
-from corridor.domain.title import Action, ActionCode
+from corridor.domain.title import Action, ActionCode, Status
 from corridor.domain.transport_document import TransportDocument, parse_transport_document
 from corridor.errors import (
     DocumentRuleError,
@@ -74,6 +74,11 @@ def _issue_parties(payload: EntryPayload) -> tuple[str | None, ...]:
     return () if terms is None else (terms.consignee, terms.endorsee)
 
 
+_SURRENDERS_ARRIVE = frozenset(
+    {ActionCode.SURRENDER_FOR_DELIVERY, ActionCode.SURRENDER_FOR_AMENDMENT, ActionCode.IMPORT}
+)
+
+
 def _check_platform_known(conn: Connection, code: str) -> None:
     found = platform_rows.get_platform(conn, code)
     if found is None or found.removed_at is not None:
@@ -108,6 +113,9 @@ class Node:
         # Called with every receipt whose record a party of another platform now possesses
         # (the PINT sender registers itself here; see services.pint_sender).
         self.on_export: Callable[[Receipt], None] | None = None
+        # Called with every receipt that leaves a surrender pending with a carrier of this node
+        # (the DCSA worker registers the EBL_SUR request here; see services.dcsa_surrender).
+        self.on_surrender: Callable[[Receipt], None] | None = None
         self.writer = LogWriter(engine, config.platform, self._keys.signing_key)
         self._committer: GroupCommitter[Request, Receipt] = GroupCommitter(
             self.writer.commit_batch,
@@ -312,7 +320,7 @@ class Node:
             terms=terms,
             at=self.clock(),
         )
-        return self._exported(self._committer.submit(request))
+        return self._announce(self._committer.submit(request))
 
     def act(
         self,
@@ -333,11 +341,11 @@ class Node:
         request = ActionRequest(
             reference, Action(code, actor_id, recipient_id), self.clock(), reason_code, comments
         )
-        return self._exported(self._committer.submit(request))
+        return self._announce(self._committer.submit(request))
 
     def write(self, request: NodeRequest) -> Receipt:
         """Commit one of the node's own entries (IMPORT, EXPORT, RETURN)."""
-        return self._committer.submit(request)
+        return self._announce(self._committer.submit(request), exports=False)
 
     def _check_acts_here(self, party_id: str) -> None:
         platform = self._platform_of(party_id)
@@ -346,10 +354,19 @@ class Node:
                 f"{party_id} is a party of platform {platform}; it acts there, not here"
             )
 
-    def _exported(self, receipt: Receipt) -> Receipt:
-        """Hand the receipt to the PINT sender if a party of another platform now holds it."""
-        if self.on_export is not None and not self.is_local(receipt.record.possessor):
+    def _announce(self, receipt: Receipt, *, exports: bool = True) -> Receipt:
+        """Hand the receipt to the PINT sender if a party of another platform now holds it, and
+        to the surrender hook if a carrier of this node now has a surrender to answer."""
+        local = self.is_local(receipt.record.possessor)
+        if exports and self.on_export is not None and not local:
             self.on_export(receipt)
+        if (
+            self.on_surrender is not None
+            and local
+            and receipt.record.status is Status.SURRENDER_PENDING
+            and receipt.action_code in _SURRENDERS_ARRIVE
+        ):
+            self.on_surrender(receipt)
         return receipt
 
     def submit_signed(self, jws: str) -> Receipt:
@@ -376,7 +393,7 @@ class Node:
             raise InputError(
                 f"the entry is for platform {payload.platform}, this node is {self.config.platform}"
             )
-        return self._exported(self._committer.submit(SignedRequest(jws, kid, payload)))
+        return self._announce(self._committer.submit(SignedRequest(jws, kid, payload)))
 
     # Reading --------------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ import pytest
 from corridor.domain.title import ActionCode, Status
 from corridor.errors import ConflictError, DocumentRuleError, NotFoundError, TransitionError
 from corridor.interop.dcsa.schema import SUR_SPEC_FILE, schema_errors
-from corridor.services.dcsa_surrender import Surrenders
+from corridor.services.dcsa_surrender import Surrenders, surrender_hook
 from corridor.services.platforms import Platforms
 
 from .conftest import PlatformSide
@@ -183,3 +183,42 @@ def test_a_malformed_answer_is_refused(platform: PlatformSide) -> None:
     with pytest.raises(DocumentRuleError) as caught:
         _surrenders(platform).answer(b'{"surrenderRequestReference": "x", "action": "OK"}')
     assert caught.value.location == "/action"
+
+
+def test_the_surrender_hook_queues_the_request_as_the_surrender_lands(
+    platform: PlatformSide, sim: Any
+) -> None:
+    woken: list[str] = []
+    platform.node.on_surrender = surrender_hook(_surrenders(platform), lambda: woken.append("w"))
+    _surrendered(platform, sim, ActionCode.SURRENDER_FOR_DELIVERY)
+    (sent,) = _surrenders(platform).sent(REF)
+    assert woken == ["w"]
+    assert _request_sent(platform)["surrenderRequestReference"] == sent.surrender_request_reference
+
+
+def test_the_surrender_hook_never_fails_the_surrender(
+    platform: PlatformSide, sim: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    def failing(_reference: str) -> None:
+        raise ConflictError("the bill changed meanwhile")
+
+    surrenders = _surrenders(platform)
+    surrenders.request = failing  # type: ignore[method-assign]
+    woken: list[str] = []
+    platform.node.on_surrender = surrender_hook(surrenders, lambda: woken.append("w"))
+    with caplog.at_level("WARNING", logger="corridor.dcsa"):
+        _surrendered(platform, sim, ActionCode.SURRENDER_FOR_DELIVERY)
+    assert platform.node.record(REF).record.status is Status.SURRENDER_PENDING
+    assert woken == []
+    assert "the bill changed meanwhile" in caplog.text
+
+
+def test_no_hook_call_without_a_carrier_system_or_for_other_actions(
+    platform: PlatformSide, sim: Any
+) -> None:
+    Platforms(platform.node).remove(sim.CARRIER_CODE)
+    woken: list[str] = []
+    platform.node.on_surrender = surrender_hook(_surrenders(platform), lambda: woken.append("w"))
+    _surrendered(platform, sim, ActionCode.SURRENDER_FOR_DELIVERY)
+    assert woken == []
+    assert _surrenders(platform).sent(REF) == []

@@ -12,17 +12,24 @@ import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 from tests.conftest import PG_ENV, PG_SKIP
 
 from corridor.bench.pint_nodes import Peer, loopback_pair, register_carrier
-from corridor.domain.party import IdentifyingCode
+from corridor.crypto.keys import PrivateKey
+from corridor.domain.party import IdentifyingCode, Role
 from corridor.domain.title import ActionCode, Status
+from corridor.services.access import Access
 from corridor.services.audit import audit
 from corridor.services.demo import DEMO_PARTIES, document_with_reference
 from corridor.services.pint_sender import PintSender
+from corridor.services.pint_transfers import transfers_of
+from corridor.services.platforms import Platforms
 from corridor.storage import pint as rows
+from corridor.storage import repository as repo
 from corridor.storage.scratch import scratch_schema
 
 REF = "WLSM26CQSG0901"
@@ -151,3 +158,58 @@ def test_sender_is_wired_to_the_node(pair: tuple[Peer, Peer]) -> None:
     cq, _ = pair
     assert cq.node.on_export is not None
     assert isinstance(getattr(cq.node.on_export, "__self__", None), PintSender)
+
+
+def _refused_transfer(cq: Peer, sg: Peer, recipient: str, reference: str) -> dict[str, str]:
+    """Issue ``reference`` in Chongqing and transfer it to ``recipient``; wait for the answer."""
+    on_cq = _register(cq, ON_CQ)
+    register_carrier(cq, sg, on_cq["carrier"], "WLSM")
+    document = document_with_reference(reference)
+    cq.node.issue(document, carrier=on_cq["carrier"], to=on_cq["exporter"])
+    cq.node.act(reference, ActionCode.TRANSFER, actor=on_cq["exporter"], recipient=recipient)
+    _settle(cq, reference)
+    return on_cq
+
+
+def _pint_transfers_over_http(peer: Peer, party: str, reference: str) -> list[dict[str, Any]]:
+    token = Access(peer.node).create_token(party, label="test").token
+    response = httpx.get(
+        f"{peer.base_url}/api/v1/documents/{reference}/pint-transfers",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 200, response.text
+    found: list[dict[str, Any]] = response.json()
+    return found
+
+
+def test_a_party_unknown_there_is_benv_and_possession_comes_back(pair: tuple[Peer, Peer]) -> None:
+    cq, sg = pair
+    nobody = cq.node.add_party("Nobody There Pte. Ltd.", frozenset({Role.BANK}), platform="SGCO")
+    on_cq = _refused_transfer(cq, sg, nobody.party_id, "WLSM26CQSG0902")
+
+    record = cq.node.record("WLSM26CQSG0902").record
+    assert (record.status, record.possessor) == (Status.ISSUED, on_cq["exporter"])
+    codes = [item.payload.action_code for item in cq.node.history("WLSM26CQSG0902")]
+    assert codes[-2:] == [ActionCode.TRANSFER, ActionCode.RETURN]
+    (sent,) = _pint_transfers_over_http(cq, on_cq["exporter"], "WLSM26CQSG0902")
+    assert (sent["platform"], sent["status"], sent["responseCode"]) == ("SGCO", "refused", "BENV")
+    assert sent["summary"].startswith("Refused by platform SGCO (BENV: ")
+    assert "possession came back" in sent["summary"]
+    assert audit(cq.node).ok
+    with sg.node.engine.connect() as conn:
+        assert repo.get_title(conn, "WLSM26CQSG0902") is None
+
+
+def test_a_signature_the_receiver_cannot_verify_is_bsig(pair: tuple[Peer, Peer]) -> None:
+    cq, sg = pair
+    Platforms(sg.node).remove(cq.platform)
+    stranger = PrivateKey.generate().public_key.to_pem()
+    Platforms(sg.node).add(cq.platform, "Not really Chongqing", cq.base_url, [stranger])
+    to_sg_bank = _register(cq, ("sg_bank",), platform=sg.platform)["sg_bank"]
+    _register(sg, ON_SG)
+    on_cq = _refused_transfer(cq, sg, to_sg_bank, "WLSM26CQSG0903")
+
+    assert cq.node.record("WLSM26CQSG0903").record.possessor == on_cq["exporter"]
+    (sent,) = transfers_of(cq.node, "WLSM26CQSG0903")
+    assert (sent.status, sent.response_code) == ("refused", "BSIG")
+    assert sent.summary.startswith("Refused by platform SGCO (BSIG: ")

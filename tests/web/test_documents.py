@@ -6,10 +6,17 @@ import dataclasses
 import html
 import json
 import re
+import time
 
 from sqlalchemy import update
 from tests.web.conftest import Web
 
+from corridor.crypto.keys import PrivateKey
+from corridor.domain.party import Role
+from corridor.domain.title import ActionCode
+from corridor.services.demo import document_with_reference
+from corridor.services.pint_transfers import transfers_of
+from corridor.services.platforms import Platforms
 from corridor.storage import tables
 from corridor.web.timeline import check_signature
 
@@ -209,3 +216,24 @@ def test_timeline_checks_the_hash_chain(web: Web) -> None:
     assert marks[2] == "✗ not verified: the stored entry hash is not the hash of the signed entry"
     assert marks[3] == "✗ not verified: the entry does not chain to the entry before it"
     assert marks[:2] + marks[4:] == ["✓ verified"] * 7
+
+
+def test_a_transfer_to_another_platform_shows_where_it_stands(web: Web) -> None:
+    pem = PrivateKey.generate().public_key.to_pem()
+    Platforms(web.node).add("SGCO", "Corridor Singapore", "http://127.0.0.1:9", [pem])
+    there = web.node.add_party("Far Away Bank", frozenset({Role.BANK}), platform="SGCO")
+    reference = "WLSM26CQSG0950"
+    document = document_with_reference(reference)
+    web.node.issue(document, carrier=web.ids["carrier"], to=web.ids["exporter"])
+    web.node.act(
+        reference, ActionCode.TRANSFER, actor=web.ids["exporter"], recipient=there.party_id
+    )
+    deadline = time.monotonic() + 15
+    while transfers_of(web.node, reference)[0].attempts == 0:
+        assert time.monotonic() < deadline, "the sender never tried"
+        time.sleep(0.05)
+    client = web.sign_in("exporter")
+    page = client.get(f"/documents/{reference}").text
+    assert 'data-testid="pint-transfers"' in page
+    assert "Not yet accepted by platform SGCO after 1 attempt(s)" in page
+    assert "ConnectError" in page

@@ -30,6 +30,7 @@ from corridor.services.access import Principal
 from corridor.services.bundle import build_bundle
 from corridor.services.entry_codec import payload_of
 from corridor.services.node import Node
+from corridor.services.pint_transfers import transfers_of
 from corridor.services.writer import Receipt
 from corridor.storage import queries
 from corridor.storage import repository as repo
@@ -174,6 +175,32 @@ def get_bundle(reference: Reference, node: NodeDep, caller: Caller) -> dict[str,
     """The offline bundle (document, signed entries, proofs, checkpoint, attestations)."""
     visible_register_row(node, caller, reference)
     return build_bundle(node, reference)
+
+
+@router.get(
+    "/{reference:path}/pint-transfers",
+    response_model=list[schemas.PintTransferOut],
+    responses=ERRORS,
+)
+def get_pint_transfers(
+    reference: Reference, node: NodeDep, caller: Caller
+) -> list[schemas.PintTransferOut]:
+    """The PINT envelopes this node sent for the document, oldest first, and where each stands."""
+    visible_register_row(node, caller, reference)
+    return [
+        schemas.PintTransferOut(
+            platform=sent.platform,
+            status=sent.status,
+            responseCode=sent.response_code,
+            attempts=sent.attempts,
+            lastError=sent.last_error,
+            sentAt=sent.sent_at,
+            updatedAt=sent.updated_at,
+            nextAttemptAt=sent.next_attempt_at,
+            summary=sent.summary,
+        )
+        for sent in transfers_of(node, reference)
+    ]
 
 
 _TRANSPORT_DOCUMENT_200: dict[int | str, dict[str, Any]] = {

@@ -177,6 +177,18 @@ class HistoryEntryOut(BaseModel):
     jws: str
 
 
+class PintTransferOut(BaseModel):
+    platform: str = Field(description="Code of the platform the envelope went to.")
+    status: Literal["pending", "delivered", "refused", "disputed"]
+    responseCode: str | None = Field(description="The signed PINT answer: RECE, DUPE, BSIG, ...")
+    attempts: int
+    lastError: str | None
+    sentAt: datetime
+    updatedAt: datetime
+    nextAttemptAt: datetime | None
+    summary: str = Field(description="Where the transfer stands, in one sentence.")
+
+
 class CheckpointOut(BaseModel):
     origin: str
     treeSize: int

@@ -33,6 +33,7 @@ from corridor.domain.title import (
 from corridor.errors import CorridorError, InputError, NotFoundError
 from corridor.services.bundle import build_bundle
 from corridor.services.node import Node
+from corridor.services.pint_transfers import transfers_of
 from corridor.storage import queries
 from corridor.web import session, words
 from corridor.web.forms import read_form
@@ -165,6 +166,7 @@ def document_context(node: Node, me: Party, reference: str) -> dict[str, Any]:
         "endorsement": words.endorsement(record, names),
         "checksum": record.document_checksum,
         "timeline": timeline(node, reference, names),
+        "pint_transfers": transfers_of(node, reference),
         "actions": _action_forms(record, me.party_id, parties),
         "is_holder": record.possessor == me.party_id,
     }

@@ -50,6 +50,9 @@ DONE: dict[str, str] = {
     ActionCode.SACC: "Surrender accepted",
     ActionCode.SREJ: "Surrender rejected",
     ActionCode.VOID: "Voided",
+    ActionCode.IMPORT: "Arrived from another platform (PINT)",
+    ActionCode.EXPORT: "Accepted by the other platform (PINT)",
+    ActionCode.RETURN: "Came back: the other platform refused it (PINT)",
 }
 """Past tense of each action, for the timeline and the flash message."""
 

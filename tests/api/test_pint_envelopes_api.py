@@ -24,11 +24,13 @@ from corridor.crypto.jws import verify_compact
 from corridor.crypto.peer_keys import load_peer_key
 from corridor.domain.party import Role
 from corridor.domain.title import ActionCode, Status
+from corridor.errors import NotFoundError
 from corridor.interop.dcsa.schema import validate_schema
 from corridor.services.audit import audit
 from corridor.services.demo import seed_parties
 from corridor.services.node import Node
 from corridor.services.platforms import Platforms
+from corridor.storage import pint as pint_rows
 
 PINT = "EBL_PINT_v3.0.0.yaml"
 HERE = peer_module.THIS_PLATFORM
@@ -204,3 +206,47 @@ def test_unknown_transfer_and_malformed_envelope_are_unsigned_errors(client) -> 
     malformed = client.post("/v3/envelopes", json={"envelopeTransferChain": []})
     assert malformed.status_code == 400
     validate_schema(PINT, "ErrorResponse", malformed.json())
+
+
+def _chain_actions(node: Node, td_checksum: str) -> list[str]:
+    with node.engine.connect() as conn:
+        kept = pint_rows.chain_of(conn, td_checksum)
+    return [
+        tx["actionCode"]
+        for row in kept
+        for tx in json.loads(base64.urlsafe_b64decode(row.jws.split(".")[1] + "=="))["transactions"]
+    ]
+
+
+def test_an_endorsement_notification_is_kept_and_moves_nothing(
+    node, client, peer, importer
+) -> None:
+    tx, carrier, shipper, bank = (
+        peer_module.tx,
+        peer_module.CARRIER,
+        peer_module.SHIPPER,
+        peer_module.BANK,
+    )
+    notified = [
+        ("BOLE", [tx("ISSUE", carrier, shipper), tx("ENDORSE_TO_ORDER", shipper, bank)]),
+        ("BOLE", [tx("TRANSFER", shipper, bank)]),
+        ("WAVE", [tx("ENDORSE", bank, importer)]),
+    ]
+    chain = peer.chain(*notified)
+    envelope = peer.envelope(chain)
+    signed(node, client.post("/v3/envelopes", json=envelope), 200, "RECE")
+    reference = peer.td["transportDocumentReference"]
+    with pytest.raises(NotFoundError):  # the register knows nothing new
+        node.record(reference)
+    assert _chain_actions(node, peer.td_checksum) == ["ISSUE", "ENDORSE_TO_ORDER", "TRANSFER", "ENDORSE"]
+    signed(node, client.post("/v3/envelopes", json=envelope), 200, "DUPE")
+
+    # The transfer that follows extends the notified chain and is imported.
+    extended = [*chain, peer.entry("WAVE", [tx("TRANSFER", bank, importer)], chain[-1])]
+    signed(node, client.post("/v3/envelopes", json=peer.envelope(extended)), 200, "RECE")
+    record = node.record(reference).record
+    assert node.party(record.possessor).name == importer["partyName"]
+    assert record.endorsee == record.possessor
+    # The notification arriving late, after the longer chain, is a duplicate, not a fork.
+    signed(node, client.post("/v3/envelopes", json=envelope), 200, "DUPE")
+    assert audit(node).ok

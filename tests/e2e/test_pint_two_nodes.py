@@ -8,6 +8,8 @@ controls the eBL, and both logs audit clean at the end. Everything travels over 
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import time
 from collections.abc import Iterator
@@ -80,6 +82,15 @@ def _settle(peer: Peer, reference: str) -> None:
     raise AssertionError(f"{peer.platform}: envelope for {reference} still pending: {outbox}")
 
 
+def _last_chain_action(peer: Peer) -> str:
+    """The last PINT transaction of the chain ``peer`` keeps for the eBL."""
+    td = peer.node.record(REF).record.document_checksum
+    with peer.node.engine.connect() as conn:
+        last = rows.chain_of(conn, td)[-1].jws
+    payload = json.loads(base64.urlsafe_b64decode(last.split(".")[1] + "=="))
+    return str(payload["transactions"][-1]["actionCode"])
+
+
 def _holder(peer: Peer) -> tuple[str, str]:
     """(status, name of the possessor) as this node sees it."""
     record = peer.node.record(REF).record
@@ -112,6 +123,9 @@ def test_issue_transfer_there_and_back_and_surrender(pair: tuple[Peer, Peer]) ->
     _settle(cq, REF)
     _agree(cq, sg, names["sg_bank"], held_on=sg)
     assert sg.node.record(REF).record.endorsee == on_sg["sg_bank"]
+    # The endorsement to a party there went first, as a notification-only envelope.
+    sent = [(t.kind, t.status, t.response_code) for t in transfers_of(cq.node, REF)]
+    assert sent == [("notification", "delivered", "RECE"), ("transfer", "delivered", "RECE")]
 
     to_cq_bank = foreign_on_sg["cq_bank"]
     sg.node.act(REF, ActionCode.ENDORSE_TO_ORDER, actor=on_sg["sg_bank"], recipient=to_cq_bank)
@@ -138,6 +152,12 @@ def test_issue_transfer_there_and_back_and_surrender(pair: tuple[Peer, Peer]) ->
     assert record.pending_surrenderer is not None
     cq.node.act(REF, ActionCode.SACC, actor=on_cq["carrier"], recipient=record.pending_surrenderer)
     assert cq.node.record(REF).record.status is Status.SURRENDERED
+    # The importer, on Singapore, is notified of the SACC; the eBL stays in Chongqing.
+    _settle(cq, REF)
+    assert transfers_of(cq.node, REF)[-1].kind == "notification"
+    assert transfers_of(cq.node, REF)[-1].response_code == "RECE"
+    assert _last_chain_action(sg) == "SACC"
+    assert sg.node.record(REF).record.status is Status.EXPORTED
 
     for peer in (cq, sg):
         report = audit(peer.node)

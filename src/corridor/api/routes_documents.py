@@ -190,6 +190,7 @@ def get_pint_transfers(
     return [
         schemas.PintTransferOut(
             platform=sent.platform,
+            kind=sent.kind,
             status=sent.status,
             responseCode=sent.response_code,
             attempts=sent.attempts,

@@ -179,6 +179,10 @@ class HistoryEntryOut(BaseModel):
 
 class PintTransferOut(BaseModel):
     platform: str = Field(description="Code of the platform the envelope went to.")
+    kind: Literal["transfer", "notification"] = Field(
+        description="A transfer of possession, or PINT's notification-only envelope (ENDORSE, "
+        "ENDORSE_TO_ORDER or SACC to a party on that platform)."
+    )
     status: Literal["pending", "delivered", "refused", "disputed"]
     responseCode: str | None = Field(description="The signed PINT answer: RECE, DUPE, BSIG, ...")
     attempts: int

@@ -81,6 +81,10 @@ class ActionCode(StrEnum):
 
 
 NODE_ACTIONS = frozenset({ActionCode.IMPORT, ActionCode.EXPORT, ActionCode.RETURN})
+NOTIFICATIONS = frozenset({ActionCode.ENDORSE, ActionCode.ENDORSE_TO_ORDER, ActionCode.SACC})
+"""Actions that, to a recipient on another platform, travel as a notification-only envelope:
+PINT 3.0.0 ``actionCode`` says the envelope is then "merely used as notification for the
+non-repudiation purposes" and does not transfer possession."""
 
 
 class BillKind(StrEnum):

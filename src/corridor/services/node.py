@@ -23,7 +23,7 @@ from corridor.crypto.jws import header_of, verify_compact
 from corridor.crypto.keys import PrivateKey, PublicKey
 from corridor.domain.entry import EntryPayload
 from corridor.domain.party import IdentifyingCode, Party, Role
-from corridor.domain.title import Action, ActionCode, Status
+from corridor.domain.title import NOTIFICATIONS, Action, ActionCode, Status
 from corridor.domain.transport_document import TransportDocument, parse_transport_document
 from corridor.errors import (
     DocumentRuleError,
@@ -116,6 +116,9 @@ class Node:
         # Called with every receipt that leaves a surrender pending with a carrier of this node
         # (the DCSA worker registers the EBL_SUR request here; see services.dcsa_surrender).
         self.on_surrender: Callable[[Receipt], None] | None = None
+        # Called with the receipt and the recipient of an ENDORSE, ENDORSE_TO_ORDER or SACC
+        # whose recipient is a party of another platform (PINT's notification-only envelope).
+        self.on_notify: Callable[[Receipt, str], None] | None = None
         self.writer = LogWriter(engine, config.platform, self._keys.signing_key)
         self._committer: GroupCommitter[Request, Receipt] = GroupCommitter(
             self.writer.commit_batch,
@@ -341,7 +344,15 @@ class Node:
         request = ActionRequest(
             reference, Action(code, actor_id, recipient_id), self.clock(), reason_code, comments
         )
-        return self._announce(self._committer.submit(request))
+        receipt = self._announce(self._committer.submit(request))
+        if (
+            self.on_notify is not None
+            and code in NOTIFICATIONS
+            and recipient_id is not None
+            and not self.is_local(recipient_id)
+        ):
+            self.on_notify(receipt, recipient_id)
+        return receipt
 
     def write(self, request: NodeRequest) -> Receipt:
         """Commit one of the node's own entries (IMPORT, EXPORT, RETURN)."""

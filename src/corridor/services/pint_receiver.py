@@ -11,6 +11,10 @@ as the chain entries kept verbatim and the transfer's status, so a crash leaves 
 nothing. The state the entry carries comes from replaying the chain with the title rules, with
 each PINT party mapped to a local or foreign party (``pint_parties``).
 
+A notification-only envelope (the last transaction an ENDORSE, ENDORSE_TO_ORDER or SACC; PINT
+``actionCode``) does not move the eBL: its chain is kept verbatim and answered RECE, and the
+register is left as it was.
+
 One deviation, on purpose: PINT 3.0.0 declares DISE only on finish-transfer, but a double spend
 is just as visible at start, and accepting it would be wrong. ``start`` answers it as a signed
 409 DISE (PINT notes §7 pitfall 4).
@@ -28,7 +32,7 @@ from sqlalchemy import Connection
 
 from corridor.crypto.canonical import canonical_bytes, sha256_hex
 from corridor.domain.party import Role
-from corridor.domain.title import ActionCode, Status, TitleState
+from corridor.domain.title import NOTIFICATIONS, ActionCode, Status, TitleState
 from corridor.errors import MalformedInputError, NotFoundError, TitleError
 from corridor.interop.dcsa.pint.checksums import decode_standard_base64
 from corridor.interop.dcsa.pint.parties import PintParty, resolve_recipient
@@ -200,17 +204,15 @@ class PintReceiver:
         declared = tuple(d.checksum for d in transfer.documents)
         received = Verdict(ResponseCode.RECE, "", transfer.last_checksum, received=declared)
         answer = sign_response(received, self._node.node_key)
+        last_code = transfer.entries[-1]["transactions"][-1]["actionCode"]
+        if ActionCode(last_code) in NOTIFICATIONS:
+            return self._noted(transfer, reference, stored, answer, new=new)
         try:
             state = self._state(transfer)
         except Refusal as refusal:
             return self._signed(Verdict(refusal.code, refusal.reason, transfer.last_checksum))
         td = transfer.transport_document_checksum
-        chain = [
-            (checksum, jws, entry["eblPlatform"])
-            for checksum, jws, entry in zip(
-                transfer.chain_checksums, transfer.chain, transfer.entries, strict=True
-            )
-        ]
+        chain = _chain(transfer)
         now = self._node.clock()
 
         def also(conn: Connection, receipt: Receipt) -> None:
@@ -253,6 +255,27 @@ class PintReceiver:
                         )
                     )
             return self._signed(Verdict(ResponseCode.DISE, str(exc), transfer.last_checksum))
+        return Answer(200, answer)
+
+    def _noted(
+        self, transfer: Transfer, reference: str, stored: str, answer: str, *, new: bool
+    ) -> Answer:
+        """A notification-only envelope: keep its chain and answer RECE; the register of this
+        node is unchanged, as the eBL stays with the sending platform."""
+        td = transfer.transport_document_checksum
+        now = self._node.clock()
+        with writing(self._node.engine) as conn:
+            held = repo.document_with_checksum(conn, td)
+            title = None if held is None else repo.get_title(conn, held)
+            sequence = 0 if title is None else title.record.version
+            rows.add_chain_entries(conn, td, _chain(transfer), sequence, now)
+            if new:
+                row = rows.InboundRow(
+                    reference, td, transfer.last_checksum, stored, "[]", ACCEPTED, answer
+                )
+                rows.insert_inbound(conn, row, now)
+            else:
+                rows.set_inbound(conn, reference, status=ACCEPTED, response=answer, missing="[]")
         return Answer(200, answer)
 
     def _state(self, transfer: Transfer) -> TitleState:
@@ -334,6 +357,16 @@ class _Knowledge:
             p.party_id: p for p in repo.list_parties(self._conn) if p.platform == self._platform
         }
         return resolve_recipient(party, self._platform, local)
+
+
+def _chain(transfer: Transfer) -> list[tuple[str, str, str]]:
+    """``(checksum, jws, platform)`` of each entry of the transfer's chain, in order."""
+    return [
+        (checksum, jws, entry["eblPlatform"])
+        for checksum, jws, entry in zip(
+            transfer.chain_checksums, transfer.chain, transfer.entries, strict=True
+        )
+    ]
 
 
 def _reference(document: Mapping[str, Any]) -> str:

@@ -17,8 +17,11 @@ Delivery follows the answer's ``responseCode`` (verified under the receiver's re
 RECE or DUPE write an ``EXPORT`` entry (the record becomes EXPORTED, inert) and keep the new
 chain entry; BSIG or BENV write a ``RETURN`` entry (possession goes back to the party who sent
 it) and keep the reason for the user; DISE leaves the record blocked, for the operators to
-settle out of band. Anything else (no answer, an unsigned error, INCD, MDOC) is retried with
-backoff. A background thread delivers; ``deliver_due`` does the same work for tests and the CLI.
+settle out of band. A notification-only envelope (an ENDORSE, ENDORSE_TO_ORDER or SACC whose
+recipient is on another platform; PINT's ``actionCode``) moves nothing: its chain entry is kept
+when it is built, and its answer only settles the outbox row. Anything else (no answer, an
+unsigned error, INCD, MDOC) is retried with backoff. A background thread delivers;
+``deliver_due`` does the same work for tests and the CLI.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from sqlalchemy import Connection
 from corridor.crypto.canonical import canonical_bytes, parse_json, sha256_hex
 from corridor.crypto.jws import header_of, sign_compact, verify_compact
 from corridor.crypto.keys import PrivateKey, b64url_decode
-from corridor.domain.title import NODE_ACTIONS, ActionCode
+from corridor.domain.title import NODE_ACTIONS, NOTIFICATIONS, ActionCode
 from corridor.errors import CorridorError, NodeError, NotFoundError, VerificationError
 from corridor.interop.dcsa.pint.checksums import jws_checksum
 from corridor.interop.dcsa.pint.verdict import ResponseCode
@@ -53,7 +56,7 @@ from corridor.storage import platforms as registry
 from corridor.storage import repository as repo
 from corridor.storage.engine import writing
 
-__all__ = ["Outcome", "PintSender", "build_envelope"]
+__all__ = ["Outcome", "PintSender", "build_envelope", "is_notification"]
 
 _log = logging.getLogger(__name__)
 
@@ -90,6 +93,7 @@ class PintSender:
         self._lock = threading.Lock()
         self.observers: list[Callable[[Outcome], None]] = []
         node.on_export = self.enqueue
+        node.on_notify = self.notify
 
     # Enqueue ------------------------------------------------------------------------------
 
@@ -98,21 +102,35 @@ class PintSender:
         self._store(receipt.document_reference, receipt.sequence)
         self._wake.set()
 
+    def notify(self, receipt: Receipt, recipient: str) -> None:
+        """Build and store the notification-only envelope of an ENDORSE, ENDORSE_TO_ORDER or
+        SACC to ``recipient``, a party of another platform; wake the deliverer."""
+        self._store(receipt.document_reference, receipt.sequence, notify=recipient)
+        self._wake.set()
+
     def recover(self) -> list[str]:
         """Store envelopes for exports a crash left without one (run at start)."""
         with self._node.engine.connect() as conn:
             stranded = rows.stranded_exports(conn, self._node.config.platform)
         return [self._store(reference, version) for reference, version in stranded]
 
-    def _store(self, reference: str, sequence: int) -> str:
+    def _store(self, reference: str, sequence: int, notify: str | None = None) -> str:
+        """Build the envelope and store it in the outbox, in one transaction.
+
+        A notification's new chain entry is kept at once: the action it reports happened
+        whatever the other platform answers, so the next envelope for this eBL extends it.
+        """
         with writing(self._node.engine) as conn:
             record = repo.get_title(conn, reference)
             if record is None:
                 raise NotFoundError(f"no eBL with reference {reference} on this node")
-            platform = repo.get_party(conn, record.record.possessor)
+            platform = repo.get_party(conn, notify or record.record.possessor)
             assert platform is not None
             envelope = build_envelope(conn, self._node, reference, sequence)
             now = self._node.clock()
+            if notify is not None:
+                td = record.record.document_checksum
+                rows.add_chain_entries(conn, td, _chain_rows(envelope), sequence, now)
             outbox_id = secrets.token_hex(16)
             rows.insert_outbox(
                 conn,
@@ -154,13 +172,17 @@ class PintSender:
             code, detail = self._exchange(row)
         except (httpx.HTTPError, _UnansweredError, CorridorError) as exc:
             return self._retry(row, f"{type(exc).__name__}: {exc}"[:1000])
+        notification = is_notification(row.envelope)
         if code in (ResponseCode.RECE, ResponseCode.DUPE):
+            if notification:
+                return self._settled(row, DELIVERED, code, f"notified {row.platform}")
             return self._exported(row, code)
         if code in (ResponseCode.BSIG, ResponseCode.BENV):
+            if notification:  # nothing moved, so nothing comes back
+                return self._settled(row, REFUSED, code, detail)
             return self._returned(row, code, detail)
         if code is ResponseCode.DISE:
-            self._set(row, status=DISPUTED, response_code=code.value, last_error=detail)
-            return Outcome(row.outbox_id, row.document_reference, DISPUTED, code.value, detail)
+            return self._settled(row, DISPUTED, code, detail)
         return self._retry(row, f"{code.value}: {detail}", code.value)
 
     def _exchange(self, row: rows.OutboxRow) -> tuple[ResponseCode, str]:
@@ -216,11 +238,18 @@ class PintSender:
             ) from None
         return code, str(payload.get("reason") or code.value)
 
+    def _settled(
+        self, row: rows.OutboxRow, status: str, code: ResponseCode, detail: str
+    ) -> Outcome:
+        """A final answer that writes no entry: a notification answered, or DISE."""
+        error = None if status == DELIVERED else detail
+        self._set(row, status=status, response_code=code.value, last_error=error)
+        return Outcome(row.outbox_id, row.document_reference, status, code.value, detail)
+
     def _exported(self, row: rows.OutboxRow, code: ResponseCode) -> Outcome:
         envelope = json.loads(row.envelope)
-        chain = envelope["envelopeTransferChain"]
         td = _td_checksum(envelope)
-        entries = [(jws_checksum(jws), jws, _platform_of(jws)) for jws in chain]
+        entries = _chain_rows(envelope)
 
         def also(conn: Connection, _receipt: Receipt) -> None:
             rows.add_chain_entries(conn, td, entries, row.local_sequence, self._node.clock())
@@ -353,6 +382,20 @@ def _verified(jws: str, keys: list[Any]) -> dict[str, Any]:
 def _platform_of(jws: str) -> str:
     payload = parse_json(b64url_decode(jws.split(".")[1]))
     return str(payload["eblPlatform"])
+
+
+def _chain_rows(envelope: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """``(checksum, jws, platform)`` of each entry of the envelope's chain, in order."""
+    return [
+        (jws_checksum(jws), jws, _platform_of(jws)) for jws in envelope["envelopeTransferChain"]
+    ]
+
+
+def is_notification(envelope_json: str) -> bool:
+    """True if the envelope's last transaction only notifies its recipient (``NOTIFICATIONS``)."""
+    last_entry = json.loads(envelope_json)["envelopeTransferChain"][-1]
+    transactions = parse_json(b64url_decode(last_entry.split(".")[1]))["transactions"]
+    return ActionCode(transactions[-1]["actionCode"]) in NOTIFICATIONS
 
 
 def _td_checksum(envelope: Mapping[str, Any]) -> str:

@@ -14,10 +14,18 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from corridor.services.node import Node
-from corridor.services.pint_sender import DELIVERED, DISPUTED, PENDING, REFUSED
+from corridor.services.pint_sender import (
+    DELIVERED,
+    DISPUTED,
+    PENDING,
+    REFUSED,
+    is_notification,
+)
 from corridor.storage import pint as rows
 
-__all__ = ["PintTransfer", "transfers_of"]
+__all__ = ["NOTIFICATION", "TRANSFER", "PintTransfer", "transfers_of"]
+
+TRANSFER, NOTIFICATION = "transfer", "notification"
 
 
 @dataclass(frozen=True)
@@ -25,6 +33,7 @@ class PintTransfer:
     """One envelope sent for an eBL, and the sentence that says where it stands."""
 
     platform: str
+    kind: str  # "transfer" or "notification" (PINT's notification-only envelope)
     status: str
     response_code: str | None
     attempts: int
@@ -56,6 +65,7 @@ def _transfer(row: rows.OutboxRow) -> PintTransfer:
     )
     return PintTransfer(
         platform=row.platform,
+        kind=NOTIFICATION if is_notification(row.envelope) else TRANSFER,
         status=row.status,
         response_code=row.response_code,
         attempts=row.attempts,
@@ -70,6 +80,13 @@ def _transfer(row: rows.OutboxRow) -> PintTransfer:
 def _summary(row: rows.OutboxRow) -> str:
     at = row.updated_at.strftime("%Y-%m-%d %H:%M UTC")
     code = row.response_code or ""
+    if is_notification(row.envelope) and row.status in (DELIVERED, REFUSED):
+        verb = "Notified" if row.status == DELIVERED else "Could not notify"
+        return (
+            f"{verb} platform {row.platform} of the action ({code}"
+            f"{'' if row.status == DELIVERED else ': ' + str(row.last_error)}) at {at}; "
+            "the eBL stays here."
+        )
     if row.status == DELIVERED:
         return f"Accepted by platform {row.platform} ({code}) at {at}."
     if row.status == REFUSED:

@@ -11,8 +11,9 @@ that fails decides the answer:
 3. to 8. payload schemas, checksum chain, transport document checksum, ISSUE once and first,
    the transactions under the title rules, no control tracking registry (``validate_chain``): BENV;
 9. the last transaction's recipient is on this platform and is exactly one local party: BENV;
-10. the same last checksum was accepted before: DUPE (checked first, so a resend stays DUPE even
-    after the node has since passed the eBL on and knows later entries);
+10. the same last checksum was accepted before, or is an entry of a chain the node keeps (a
+    longer envelope that included it came first): DUPE (checked first, so a resend stays DUPE
+    even after the node has since passed the eBL on and knows later entries);
 11. the node knows chain checksums for this document that the envelope does not list, or it
     holds the eBL live itself (not exported): DISE, a double spend across platforms;
 12. otherwise ``Accepted``, listing the declared supporting documents the node does not hold.
@@ -162,7 +163,8 @@ def _against_knowledge(transfer: Transfer, known: Knowledge) -> Verdict | Accept
     """Steps 10 to 12: duplicate, double spend, missing documents."""
     td_checksum, last = transfer.transport_document_checksum, transfer.last_checksum
     declared = tuple(document.checksum for document in transfer.documents)
-    if known.was_accepted(last):
+    known_chain = known.known_chain_checksums(td_checksum)
+    if known.was_accepted(last) or last in known_chain:
         return Verdict(
             ResponseCode.DUPE,
             "this envelope transfer was already accepted",
@@ -170,7 +172,7 @@ def _against_knowledge(transfer: Transfer, known: Knowledge) -> Verdict | Accept
             duplicate_of=transfer.chain[-1],
             received=declared,
         )
-    unlisted = known.known_chain_checksums(td_checksum) - set(transfer.chain_checksums)
+    unlisted = known_chain - set(transfer.chain_checksums)
     if unlisted:
         return Verdict(
             ResponseCode.DISE,

@@ -352,11 +352,15 @@ class TransportDocument(_DcsaModel):
         return tuple(legs)
 
 
-def parse_transport_document(raw: Mapping[str, Any]) -> TransportDocument:
+def parse_transport_document(
+    raw: Mapping[str, Any], *, unchecked_container_numbers: frozenset[str] = frozenset()
+) -> TransportDocument:
     """Build a ``TransportDocument`` from its DCSA JSON and enforce the rules in the spec text.
 
     Raises ``MalformedInputError`` if ``raw`` is not an object and ``DocumentRuleError`` (with
-    a JSON pointer ``location``) for the first field or rule that fails.
+    a JSON pointer ``location``) for the first field or rule that fails. Rule 7 skips the
+    container numbers in ``unchecked_container_numbers``: an import that reports them as
+    warnings instead (``interop.dcsa.transport_document_io``); issuing never passes any.
     """
     if not isinstance(raw, Mapping):
         raise MalformedInputError("a transport document must be a JSON object")
@@ -366,7 +370,10 @@ def parse_transport_document(raw: Mapping[str, Any]) -> TransportDocument:
         raise _rule_error(exc) from None
     _check_un_location_codes(raw, ())
     for rule in _RULES:
-        rule(document)
+        if rule is _check_container_numbers:
+            _check_container_numbers(document, unchecked_container_numbers)
+        else:
+            rule(document)
     return document
 
 
@@ -453,10 +460,12 @@ def _check_electronic_originals(td: TransportDocument) -> None:
     )
 
 
-def _check_container_numbers(td: TransportDocument) -> None:
+def _check_container_numbers(
+    td: TransportDocument, unchecked: frozenset[str] = frozenset()
+) -> None:
     for index, ute in enumerate(td.utilized_transport_equipments):
         reference = ute.equipment.equipment_reference
-        if _CLAIMS_ISO6346.fullmatch(reference):
+        if reference not in unchecked and _CLAIMS_ISO6346.fullmatch(reference):
             location = f"/utilizedTransportEquipments/{index}/equipment/equipmentReference"
             validate_container_number(reference, location)
 

@@ -30,7 +30,6 @@ members that neither the schema nor Corridor's model knows. ``ImportReport`` lis
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -70,9 +69,6 @@ SCHEMA = f"{VENDORED_SPECS[EBL_SPEC_FILE]} {_TRANSPORT_DOCUMENT}"
 
 _DAMAGED = "the node's copy is damaged; run 'corridor log audit'"
 _ISSUE_REFUSES = "kept as given; 'corridor ebl issue' refuses it until the number is corrected"
-# Prefixed to a failing container number so the domain rules skip it (see _parse_with_rules).
-# The schema forbids leading whitespace in equipmentReference, so the result is never a real one.
-_UNCHECKED = " "
 
 
 @dataclass(frozen=True)
@@ -113,7 +109,8 @@ def import_transport_document(
     if extensions:
         validate_schema(PINT_SPEC_FILE, _TRANSPORT_DOCUMENT, value)
     failing = _container_warnings(value)
-    model = _parse_with_rules(value, frozenset(reference for reference, _ in failing))
+    unchecked = frozenset(reference for reference, _ in failing)
+    model = parse_transport_document(value, unchecked_container_numbers=unchecked)
     canonical = canonical_bytes(value)
     report = ImportReport(
         kind=DocumentKind.TRANSPORT_DOCUMENT,
@@ -214,38 +211,6 @@ def _container_warnings(value: Mapping[str, Any]) -> list[tuple[str, Finding]]:
         if warning is not None:
             found.append((reference, Finding(pointer, f"{warning.message} ({_ISSUE_REFUSES})")))
     return found
-
-
-def _parse_with_rules(value: dict[str, Any], unchecked: frozenset[str]) -> TransportDocument:
-    """Corridor's rules, except the ISO 6346 check of the container numbers in ``unchecked``.
-
-    The domain checks every rule in one pass. To skip rule 7 for the numbers already reported,
-    the rules run on a copy in which those numbers (in the equipment and in every cargo item
-    that names it) carry a prefix that no schema-valid reference has, so they no longer look
-    like ISO 6346 numbers while cargo items still match their equipment. The model returned is
-    built from the document itself.
-    """
-    if not unchecked:
-        return parse_transport_document(value)
-    probe = copy.deepcopy(value)
-    for ute in probe["utilizedTransportEquipments"]:
-        _mark(ute["equipment"], unchecked)
-    for item in probe["consignmentItems"]:
-        for cargo in item["cargoItems"]:
-            _mark(cargo, unchecked)
-    try:
-        parse_transport_document(probe)
-    except DocumentRuleError as exc:
-        reason = exc.reason
-        for reference in unchecked:
-            reason = reason.replace(_UNCHECKED + reference, reference)
-        raise DocumentRuleError(exc.location, reason) from None
-    return TransportDocument.model_validate(value)
-
-
-def _mark(holder: dict[str, Any], unchecked: frozenset[str]) -> None:
-    if holder.get("equipmentReference") in unchecked:
-        holder["equipmentReference"] = _UNCHECKED + holder["equipmentReference"]
 
 
 def _not_interpreted(model: BaseModel, path: tuple[str | int, ...]) -> Iterator[str]:

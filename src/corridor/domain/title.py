@@ -52,7 +52,7 @@ in the state the other platform's chain gives it (``TitleState``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from enum import StrEnum
 from typing import Any
 
@@ -383,17 +383,10 @@ class TitleState:
 
     @classmethod
     def of(cls, record: TitleRecord) -> TitleState:
-        return cls(
-            record.carrier,
-            record.kind,
-            record.status,
-            record.possessor,
-            record.consignee,
-            record.endorsee,
-            record.may_endorse,
-            record.pending_surrenderer,
-            record.pending_code,
-        )
+        return cls(**{name: getattr(record, name) for name in _STATE_FIELDS})
+
+
+_STATE_FIELDS = tuple(field.name for field in fields(TitleState))
 
 
 def import_record(
@@ -412,16 +405,8 @@ def import_record(
     return TitleRecord(
         document_reference=reference,
         document_checksum=checksum,
-        carrier=state.carrier,
-        kind=state.kind,
-        status=state.status,
-        possessor=state.possessor,
-        consignee=state.consignee,
-        endorsee=state.endorsee,
-        may_endorse=state.may_endorse,
-        pending_surrenderer=state.pending_surrenderer,
-        pending_code=state.pending_code,
         version=1 if previous is None else previous.version + 1,
+        **{name: getattr(state, name) for name in _STATE_FIELDS},
     )
 
 

@@ -35,7 +35,7 @@ from corridor.services.parties import new_party_id
 from corridor.storage import pint as rows
 from corridor.storage import repository as repo
 
-__all__ = ["party_id_for", "pint_party_of"]
+__all__ = ["local_candidates", "party_id_for", "pint_party_of"]
 
 _NAME_MAX = 200
 
@@ -62,8 +62,7 @@ def party_id_for(
 ) -> str:
     """The id of the party ``party`` names: local, a known foreign one, or a new foreign one."""
     if party.platform == this_platform:
-        local = {p.party_id: p for p in repo.list_parties(conn) if p.platform == this_platform}
-        found = resolve_recipient(party, this_platform, local)
+        found = resolve_recipient(party, this_platform, local_candidates(conn, party))
         if found is None:
             raise Refusal(
                 ResponseCode.BENV,
@@ -75,6 +74,16 @@ def party_id_for(
     if known is not None:
         return known
     return _register_foreign(conn, party, roles, now)
+
+
+_MATCHED_SCHEMES = (CodeScheme.LEI, CodeScheme.DCSA, CodeScheme.USCC, CodeScheme.UEN)
+
+
+def local_candidates(conn: Connection, party: PintParty) -> dict[str, Party]:
+    """The parties of ``party.platform`` that any of its codes could name (a superset of what
+    ``resolve_recipient`` matches: by id, LEI, DCSA code, USCC or UEN), read by index."""
+    values = {c.code for c in party.codes} | {c.code.strip().upper() for c in party.codes}
+    return repo.parties_by_id_or_code(conn, party.platform, values, _MATCHED_SCHEMES)
 
 
 def _known_foreign(conn: Connection, party: PintParty) -> str | None:

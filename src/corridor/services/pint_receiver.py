@@ -43,7 +43,7 @@ from corridor.interop.dcsa.pint.validate import validate_envelope
 from corridor.interop.dcsa.pint.verdict import ResponseCode, Transfer, Verdict
 from corridor.services.node import Node
 from corridor.services.pint_keys import PintKeys
-from corridor.services.pint_parties import party_id_for
+from corridor.services.pint_parties import local_candidates, party_id_for
 from corridor.services.writer import NodeRequest, Receipt
 from corridor.storage import pint as rows
 from corridor.storage import repository as repo
@@ -353,10 +353,9 @@ class _Knowledge:
         return rows.held_documents(self._conn, wanted)
 
     def local_recipient(self, party: PintParty) -> str | None:
-        local = {
-            p.party_id: p for p in repo.list_parties(self._conn) if p.platform == self._platform
-        }
-        return resolve_recipient(party, self._platform, local)
+        if party.platform != self._platform:
+            return None
+        return resolve_recipient(party, self._platform, local_candidates(self._conn, party))
 
 
 def _chain(transfer: Transfer) -> list[tuple[str, str, str]]:

@@ -7,7 +7,7 @@ entries, moving the head) are in ``storage.hot_log``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -114,6 +114,22 @@ def find_party(conn: Connection, id_or_name: str) -> Party | None:
     )
     row = conn.execute(query).first()
     return None if row is None else _party_from_row(conn, row)
+
+
+def parties_by_id_or_code(
+    conn: Connection, platform: str, values: Collection[str], schemes: Collection[CodeScheme]
+) -> dict[str, Party]:
+    """The parties of ``platform`` whose id, or whose code under one of ``schemes``, is one of
+    ``values``: an indexed look-up, so matching one name does not read every party."""
+    coded = select(tables.party_codes.c.party_id).where(
+        tables.party_codes.c.scheme.in_([str(scheme) for scheme in schemes]),
+        tables.party_codes.c.value.in_(list(values)),
+    )
+    query = select(tables.parties).where(
+        tables.parties.c.platform == platform,
+        or_(tables.parties.c.party_id.in_(list(values)), tables.parties.c.party_id.in_(coded)),
+    )
+    return {row.party_id: _party_from_row(conn, row) for row in conn.execute(query)}
 
 
 def list_parties(conn: Connection) -> list[Party]:

@@ -24,6 +24,7 @@ from corridor.bench.pint_nodes import Peer, loopback_pair, register_carrier
 from corridor.crypto.keys import PrivateKey
 from corridor.domain.party import IdentifyingCode, Role
 from corridor.domain.title import ActionCode, Status
+from corridor.interop.dcsa.schema import validate_schema
 from corridor.services.access import Access
 from corridor.services.audit import audit
 from corridor.services.demo import DEMO_PARTIES, document_with_reference
@@ -35,6 +36,7 @@ from corridor.storage import repository as repo
 from corridor.storage.scratch import scratch_schema
 
 REF = "WLSM26CQSG0901"
+PINT = "EBL_PINT_v3.0.0.yaml"
 ON_CQ = ("carrier", "exporter", "cq_bank")
 ON_SG = ("sg_bank", "importer")
 
@@ -87,8 +89,30 @@ def _last_chain_action(peer: Peer) -> str:
     td = peer.node.record(REF).record.document_checksum
     with peer.node.engine.connect() as conn:
         last = rows.chain_of(conn, td)[-1].jws
-    payload = json.loads(base64.urlsafe_b64decode(last.split(".")[1] + "=="))
-    return str(payload["transactions"][-1]["actionCode"])
+    return str(_payload(last)["transactions"][-1]["actionCode"])
+
+
+def _payload(jws: str) -> dict[str, Any]:
+    decoded: dict[str, Any] = json.loads(base64.urlsafe_b64decode(jws.split(".")[1] + "=="))
+    return decoded
+
+
+def _every_sent_envelope_is_valid_pint(peer: Peer) -> None:
+    """What the sender put on the wire validates against the vendored PINT 3.0.0 schemas."""
+    with peer.node.engine.connect() as conn:
+        sent = rows.outbox_of(conn, REF)
+    assert sent
+    for row in sent:
+        envelope = json.loads(row.envelope)
+        validate_schema(PINT, "EblEnvelope", envelope)
+        manifest = _payload(envelope["envelopeManifestSignedContent"])
+        validate_schema(PINT, "EnvelopeManifest", manifest)
+        for jws in envelope["envelopeTransferChain"]:
+            entry = _payload(jws)
+            validate_schema(PINT, "EnvelopeTransferChainEntry", entry)
+            if "issuanceManifestSignedContent" in entry:
+                issuance = _payload(entry["issuanceManifestSignedContent"])
+                validate_schema(PINT, "IssuanceManifest", issuance)
 
 
 def _holder(peer: Peer) -> tuple[str, str]:
@@ -162,6 +186,7 @@ def test_issue_transfer_there_and_back_and_surrender(pair: tuple[Peer, Peer]) ->
     for peer in (cq, sg):
         report = audit(peer.node)
         assert report.ok, (peer.platform, report.problems)
+        _every_sent_envelope_is_valid_pint(peer)
     codes = [item.payload.action_code.value for item in cq.node.history(REF)]
     assert codes == [
         "ISSUE", "ENDORSE_TO_ORDER", "TRANSFER", "EXPORT", "IMPORT",

@@ -238,7 +238,12 @@ def test_an_endorsement_notification_is_kept_and_moves_nothing(
     reference = peer.td["transportDocumentReference"]
     with pytest.raises(NotFoundError):  # the register knows nothing new
         node.record(reference)
-    assert _chain_actions(node, peer.td_checksum) == ["ISSUE", "ENDORSE_TO_ORDER", "TRANSFER", "ENDORSE"]
+    assert _chain_actions(node, peer.td_checksum) == [
+        "ISSUE",
+        "ENDORSE_TO_ORDER",
+        "TRANSFER",
+        "ENDORSE",
+    ]
     signed(node, client.post("/v3/envelopes", json=envelope), 200, "DUPE")
 
     # The transfer that follows extends the notified chain and is imported.

@@ -29,6 +29,10 @@ from corridor.api.routes_parties import router as parties_router
 from corridor.api.routes_pint import router as pint_router
 from corridor.api.routes_pint_envelopes import router as pint_envelopes_router
 from corridor.api.routes_platforms import router as platforms_router
+from corridor.api.routes_tnt_subscriptions import install_worker as install_tnt_worker
+from corridor.api.routes_tnt_subscriptions import router as tnt_subscriptions_router
+from corridor.api.routes_tnt_v22 import router as tnt_v22_router
+from corridor.api.routes_tnt_v30 import router as tnt_v30_router
 from corridor.services.access import Access
 from corridor.services.node import Node
 from corridor.services.pint_keys import PintKeys
@@ -38,7 +42,8 @@ from corridor.web.pages import install as install_web
 
 DESCRIPTION = """
 The HTTP API of a Corridor node: DCSA eBL 3.0.3 transport documents, the title register with
-DCSA PINT 3.0 action codes, and the node's RFC 9162 Merkle log.
+DCSA PINT 3.0 action codes, the node's RFC 9162 Merkle log, and DCSA Track & Trace 2.2 and 3.0
+tracking events.
 
 Authenticate with a party's API token: `Authorization: Bearer cor_<id>_<secret>`
 (`corridor token create PARTY`). Every state-changing call accepts an `Idempotency-Key` header.
@@ -78,6 +83,10 @@ def create_app(node: Node, *, rate_limiter: RateLimiter | None = None, web: bool
     app.include_router(dcsa_iss_router)
     app.include_router(dcsa_sur_router)
     install_dcsa_worker(app, node)
+    app.include_router(tnt_v22_router)
+    app.include_router(tnt_subscriptions_router)
+    app.include_router(tnt_v30_router)
+    install_tnt_worker(app, node)
 
     @app.get("/metrics", include_in_schema=False)
     def prometheus() -> Response:

@@ -17,8 +17,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from corridor.api.problems import FieldProblem, problem_response
 
-API_PREFIXES = ("/api/", "/v3/", "/endorsement-chains/", "/docs")
-API_PATHS = frozenset({"/api", "/openapi.json", "/metrics"})
+API_PREFIXES = ("/api/", "/v3/", "/v2/", "/endorsement-chains/", "/docs")
+API_PATHS = frozenset({"/api", "/openapi.json", "/metrics", "/events"})
 
 
 def is_api_path(path: str) -> bool:
@@ -27,8 +27,9 @@ def is_api_path(path: str) -> bool:
 
 
 LARGE_BODY_PATHS = ("/api/v1/verify", "/api/v1/documents", "/verify", "/issue")
-# PINT envelopes and their supporting documents, and DCSA issuance requests (a base64 PDF).
-LARGE_BODY_PREFIXES = ("/v3/envelopes", "/v3/ebl-issuance-requests")
+# PINT envelopes and their supporting documents, DCSA issuance requests (a base64 PDF), and
+# batches of tracking events pushed to POST /events (DCSA TNT 3.0).
+LARGE_BODY_PREFIXES = ("/v3/envelopes", "/v3/ebl-issuance-requests", "/events")
 LARGE_BODY = 6 * 1024 * 1024
 SMALL_BODY = 256 * 1024
 CONTROL = re.compile(rb"[\x00-\x1f\x7f]")

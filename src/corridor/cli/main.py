@@ -10,6 +10,7 @@ import typer
 from corridor.cli import (
     bench_cmd,
     ebl_cmd,
+    events_cmd,
     iss_cmd,
     log_cmd,
     node_cmd,
@@ -35,6 +36,7 @@ app.add_typer(platform_cmd.app, name="platform", help="Other eBL platforms (PINT
 app.add_typer(log_cmd.app, name="log", help="Checkpoints and audit of the Merkle log.")
 app.add_typer(iss_cmd.app, name="iss", help="DCSA issuance requests (EBL_ISS 3.0.3).")
 app.add_typer(sur_cmd.app, name="sur", help="DCSA surrender requests (EBL_SUR 3.0.3).")
+app.add_typer(events_cmd.app, name="events", help="Tracking events (DCSA Track & Trace).")
 app.add_typer(bench_cmd.app, name="bench", help="Benchmarks (JSON output).")
 
 

@@ -43,11 +43,16 @@ def _iss_sur_tables(conn: Connection) -> None:
     tables.metadata.create_all(conn, checkfirst=True, tables=tables.ISS_SUR_TABLES)
 
 
+def _tracking_tables(conn: Connection) -> None:
+    tables.metadata.create_all(conn, checkfirst=True, tables=tables.TRACKING_TABLES)
+
+
 _LATER_TABLES = (
     *tables.ACCESS_TABLES,
     *tables.PLATFORM_TABLES,
     *tables.PINT_TABLES,
     *tables.ISS_SUR_TABLES,
+    *tables.TRACKING_TABLES,
 )
 _LEDGER_TABLES = [t for t in tables.metadata.sorted_tables if t not in _LATER_TABLES]
 
@@ -57,6 +62,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     (3, "platform registry: PINT peers and their public keys", _platform_tables),
     (4, "PINT transfers: chain entries, envelopes received and sent, documents", _pint_tables),
     (5, "DCSA issuance and surrender requests, and their outbox", _iss_sur_tables),
+    (6, "tracking events (DCSA TNT), event subscriptions and their callbacks", _tracking_tables),
 )
 LATEST_VERSION = MIGRATIONS[-1][0]
 

@@ -15,13 +15,16 @@ from sqlalchemy import (
     Column,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 metadata = MetaData()
@@ -346,4 +349,105 @@ ISS_SUR_TABLES = (
     dcsa_surrender_sent,
     dcsa_surrender_received,
     dcsa_outbox,
+)
+
+# Tracking events (migration 6, ADR 0008): DCSA Track & Trace events in their TNT 3.0.0 form,
+# with the columns the TNT 2.2 and 3.0 filters need. ``seq`` is assigned by the store under its
+# write lock (insertion order, the key of cursor pagination). Times are microseconds since the
+# Unix epoch, UTC, so they compare as integers on both databases. ``(event_id, origin)`` is the
+# spec's event key; a retracted event keeps its row, columns and documents, with a retraction
+# marker as ``event_json``. Columns most events lack are indexed only where they are set.
+# ``document_refs`` lists (JSON) the documents the row is indexed under in
+# ``tracking_event_documents``, so a newer version can remove exactly those rows.
+
+
+_SEQ = BigInteger().with_variant(Integer(), "sqlite")  # INTEGER PRIMARY KEY is SQLite's rowid
+
+
+def _partial_index(name: str, *columns: str) -> Index:
+    """An index of the rows where the first column is set (SQLite and PostgreSQL alike)."""
+    condition = text(f"{columns[0]} IS NOT NULL")
+    return Index(name, *columns, sqlite_where=condition, postgresql_where=condition)
+
+
+tracking_events = Table(
+    "tracking_events",
+    metadata,
+    Column("seq", _SEQ, primary_key=True, autoincrement=False),
+    Column("event_id", String(500), nullable=False),
+    Column("origin", String(64), nullable=False),
+    Column("retracted", Boolean, nullable=False),
+    Column("event_type", String(16), nullable=True),
+    Column("classifier", String(16), nullable=True),
+    Column("subtype", String(40), nullable=True),
+    Column("event_at_us", BigInteger, nullable=True),
+    Column("updated_at_us", BigInteger, nullable=True),
+    Column("received_at_us", BigInteger, nullable=False),
+    Column("un_location", String(5), nullable=True),
+    Column("equipment_reference", String(11), nullable=True),
+    Column("transport_call_reference", String(100), nullable=True),
+    Column("vessel_imo", String(8), nullable=True),
+    Column("voyage", String(100), nullable=True),
+    Column("service_code", String(100), nullable=True),
+    Column("mode_of_transport", String(16), nullable=True),
+    Column("document_type", String(40), nullable=True),
+    Column("document_refs", Text, nullable=True),
+    Column("content_hash", LargeBinary(32), nullable=False),
+    Column("event_json", Text, nullable=False),
+    UniqueConstraint("event_id", "origin", name="uq_tracking_events_key"),
+    Index("ix_tracking_events_updated", "updated_at_us"),
+    _partial_index("ix_tracking_events_equipment", "equipment_reference"),
+    _partial_index("ix_tracking_events_location", "un_location"),
+    _partial_index("ix_tracking_events_call", "transport_call_reference"),
+    _partial_index("ix_tracking_events_vessel", "vessel_imo", "voyage"),
+)
+
+tracking_event_documents = Table(
+    "tracking_event_documents",
+    metadata,
+    Column("reference", String(100), nullable=False),
+    Column("document_type", String(40), nullable=False),
+    Column("seq", _SEQ, nullable=False),
+    PrimaryKeyConstraint("reference", "document_type", "seq", name="pk_tracking_event_documents"),
+    sqlite_with_rowid=False,
+)
+
+# TNT 2.2 subscriptions: the filters as the subscriber sent them (TNT 2.2 names, JSON), the
+# shared secret sealed with a key derived from the node's master key, and the outbox of
+# callbacks. A callback's body is stored as the exact bytes to send and sign.
+
+event_subscriptions = Table(
+    "event_subscriptions",
+    metadata,
+    Column("subscription_id", String(36), primary_key=True),
+    Column("owner", String(64), nullable=False, index=True),
+    Column("callback_url", String(2000), nullable=False),
+    Column("sealed_secret", LargeBinary, nullable=False),
+    Column("filters", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+event_deliveries = Table(
+    "event_deliveries",
+    metadata,
+    Column("delivery_id", Integer, primary_key=True, autoincrement=True),
+    Column("subscription_id", String(36), nullable=False, index=True),
+    Column("body", Text, nullable=False),
+    Column("event_count", Integer, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
+    Column("last_status", Integer, nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("delivered_at", DateTime(timezone=True), nullable=True),
+    Index("ix_event_deliveries_due", "status", "next_attempt_at"),
+)
+
+TRACKING_TABLES = (
+    tracking_events,
+    tracking_event_documents,
+    event_subscriptions,
+    event_deliveries,
 )

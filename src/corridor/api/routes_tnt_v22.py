@@ -1,0 +1,286 @@
+"""DCSA TNT 2.2 producer: ``GET /v2/events`` and ``GET /v2/events/{eventID}`` (``TNT_v2.2.0.yaml``).
+
+Events are stored in their TNT 3.0.0 form and rendered the 2.2 way on the way out
+(``v22_out.to_v22``): retracted events, IOT and REEFER events and the few others 2.2 cannot
+express are not served here (they are on ``GET /events``).
+
+Filters are the spec's (``v22_filters``): ``eventType``, the three ``...EventTypeCode`` lists,
+``documentTypeCode``, ``carrierBookingReference``, ``transportDocumentReference``,
+``transportCallID``, ``vesselIMONumber``, ``exportVoyageNumber``, ``carrierServiceCode``,
+``UNLocationCode``, ``equipmentReference`` and ``eventCreatedDateTime`` with ``:gte``, ``:gt``,
+``:lte``, ``:lt`` or ``:eq``; ``limit`` (default 100, at most ``MAX_LIMIT``). An unknown parameter
+(including ``sort``: events come in the order the node stored them) is refused with 400.
+
+Pagination (``tnt_paging``): ``Current-Page`` always; ``Next-Page`` unless this is the last page,
+``Prev-Page`` and ``First-Page`` unless it is the first, ``Last-Page`` unless it is the last. Each
+is a link to this path with ``cursor`` alone; a request with ``cursor`` takes no other parameter.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import orjson
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import Response
+
+from corridor.api.auth import node_of, principal
+from corridor.api.tnt_errors import Tnt22Route
+from corridor.api.tnt_paging import Cursors, error_responses, page_link
+from corridor.domain.tnt_event import EventRuleError
+from corridor.domain.tnt_query import EventFilter
+from corridor.errors import NotFoundError
+from corridor.interop.dcsa.tnt.v22_filters import (
+    V22_FILTER_NAMES,
+    created_filter,
+    filter_from_v22,
+)
+from corridor.interop.dcsa.tnt.v22_out import to_v22
+from corridor.services.events import EventStore
+
+__all__ = ["MAX_LIMIT", "V22_ERROR_SCHEMA", "router"]
+
+router = APIRouter(tags=["dcsa-tnt"], route_class=Tnt22Route)
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 1000
+_CREATED = re.compile(r"eventCreatedDateTime(:(gte|gt|lte|lt|eq))?")
+_OFFSET_SPACE = re.compile(r" (\d{2}:\d{2})$")
+_END = 2**62  # beyond any seq: "before the end"
+
+V22_ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": [
+        "httpMethod",
+        "requestUri",
+        "errors",
+        "statusCode",
+        "statusCodeText",
+        "errorDateTime",
+    ],
+    "properties": {
+        "httpMethod": {"type": "string"},
+        "requestUri": {"type": "string"},
+        "statusCode": {"type": "integer"},
+        "statusCodeText": {"type": "string"},
+        "errorDateTime": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["reason", "message"],
+                "properties": {"reason": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+    },
+}
+_PAGE_HEADERS = {
+    name: {"description": text, "schema": {"type": "string"}}
+    for name, text in (
+        ("Current-Page", "A link to this page (always sent)."),
+        ("Next-Page", "A link to the next page; absent on the last page."),
+        ("Prev-Page", "A link to the previous page; absent on the first page."),
+        ("First-Page", "A link to the first page; absent on the first page."),
+        ("Last-Page", "A link to the last page; absent on the last page."),
+        ("API-Version", "2.2.0"),
+    )
+}
+_LIST_TEXT = "One or more values separated by commas (OR)."
+
+
+def _parameter(name: str, description: str, **schema: Any) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": {"type": "string", **schema},
+    }
+
+
+PARAMETERS = [
+    _parameter("eventType", f"SHIPMENT, TRANSPORT, EQUIPMENT. {_LIST_TEXT}"),
+    _parameter("shipmentEventTypeCode", f"RECE, DRFT, ... (TNT 2.2). {_LIST_TEXT}"),
+    _parameter("documentTypeCode", f"CBR, BKG, SHI, SRM, TRD, ... {_LIST_TEXT}"),
+    _parameter("transportEventTypeCode", f"ARRI, DEPA. {_LIST_TEXT}"),
+    _parameter("equipmentEventTypeCode", f"LOAD, DISC, GTIN, ... {_LIST_TEXT}"),
+    _parameter("carrierBookingReference", "Events about this booking.", maxLength=35),
+    _parameter("transportDocumentReference", "Events about this document.", maxLength=20),
+    _parameter("transportCallID", "Events of this transport call.", maxLength=100),
+    _parameter("vesselIMONumber", "Events of this vessel.", maxLength=7),
+    _parameter("exportVoyageNumber", "Events of this export voyage.", maxLength=50),
+    _parameter("carrierServiceCode", "Events of this service.", maxLength=5),
+    _parameter("UNLocationCode", "Events at this UN/LOCODE.", maxLength=5),
+    _parameter("equipmentReference", "Events of this container.", maxLength=15),
+    *(
+        _parameter(f"eventCreatedDateTime{suffix}", f"Created {text} this RFC 3339 date-time.")
+        for suffix, text in (
+            ("", "exactly at"),
+            (":gte", "at or after"),
+            (":gt", "after"),
+            (":lte", "at or before"),
+            (":lt", "before"),
+            (":eq", "exactly at"),
+        )
+    ),
+    {
+        "name": "limit",
+        "in": "query",
+        "required": False,
+        "description": f"Events per page (default {DEFAULT_LIMIT}, at most {MAX_LIMIT}).",
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+    },
+    _parameter("cursor", "A page link's cursor; send it alone."),
+]
+
+
+def _limit(value: str | None) -> int:
+    if value is None:
+        return DEFAULT_LIMIT
+    if not value.isdigit() or not 1 <= int(value) <= MAX_LIMIT:
+        raise EventRuleError("limit", f"must be a whole number from 1 to {MAX_LIMIT}")
+    return int(value)
+
+
+def _single_params(request: Request) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for name, value in request.query_params.multi_items():
+        if name in params:
+            raise EventRuleError(name, "is given twice; give it once, values separated by commas")
+        params[name] = value
+    return params
+
+
+def _event_filter(params: Mapping[str, str]) -> EventFilter:
+    """The filter of a query's parameters (cursor and limit aside); 400 for an unknown one."""
+    filters: dict[str, str] = {}
+    created = []
+    for name, value in params.items():
+        if name in ("cursor", "limit"):
+            continue
+        if _CREATED.fullmatch(name):
+            created.append(created_filter(name, _OFFSET_SPACE.sub(r"+\1", value)))
+        elif name in V22_FILTER_NAMES:
+            filters[name] = value
+        else:
+            raise EventRuleError(name, "is not a TNT 2.2 filter of this node (see the API guide)")
+    return filter_from_v22(filters, created)
+
+
+def _query(request: Request, cursors: Cursors) -> tuple[dict[str, str], int, dict[str, Any]]:
+    """(filter parameters, limit, position) of the request or of its cursor."""
+    params = _single_params(request)
+    if "cursor" not in params:
+        return params, _limit(params.get("limit")), {"a": 0}
+    if len(params) > 1:
+        raise EventRuleError("cursor", "holds the filters and the limit; send it alone")
+    state = cursors.decode(params["cursor"])
+    filters, limit = state.get("f"), state.get("l")
+    if not isinstance(filters, dict) or not isinstance(limit, int):
+        raise EventRuleError("cursor", "is not a cursor of GET /v2/events")
+    return filters, limit, state
+
+
+@router.get(
+    "/v2/events",
+    operation_id="tnt22-get-events",
+    summary="TNT 2.2: find events",
+    responses={
+        200: {
+            "description": "The events (TNT 2.2), a page at a time",
+            "headers": _PAGE_HEADERS,
+            "content": {"application/json": {"schema": {"type": "array", "items": {}}}},
+        },
+        **error_responses(V22_ERROR_SCHEMA, 403),
+    },
+    response_class=Response,
+    dependencies=[Depends(principal)],
+    openapi_extra={"parameters": PARAMETERS, "x-dcsa-error-response": True},
+)
+def get_events(request: Request) -> Response:
+    """DCSA TNT 2.2 events matching the filters, with cursor pagination (module docstring)."""
+    node = node_of(request)
+    cursors = Cursors(node)
+    params, limit, state = _query(request, cursors)
+    where = _event_filter(params)
+    store = EventStore(node)
+    page = _Page(store, where, limit, state)
+    body = [event for event in (to_v22(orjson.loads(s.event_json)) for s in page.rows) if event]
+    response = Response(orjson.dumps(body), media_type="application/json")
+    for header, position in page.links().items():
+        response.headers[header] = page_link(
+            request, cursors.encode({**position, "f": params, "l": limit})
+        )
+    return response
+
+
+class _Page:
+    """One keyset page of ``seq`` and the positions of the pages around it.
+
+    A position is ``{"a": seq}`` (the page after ``seq``; 0 is the first page), ``{"b": seq}``
+    (the page before ``seq``) or ``{"last": true}`` (the last page).
+    """
+
+    def __init__(
+        self, store: EventStore, where: EventFilter, limit: int, state: dict[str, Any]
+    ) -> None:
+        self.store, self.where = store, where
+        self.state: dict[str, Any] = {k: state[k] for k in ("a", "b", "last") if k in state}
+        backwards = "b" in self.state or self.state.get("last") is True
+        after = 0 if backwards else int(self.state.get("a") or 0)
+        before = int(self.state.get("b") or _END)
+        if backwards:
+            rows = store.page(where, limit=limit + 1, before=before, v22=True)
+            self.earlier, self.rows = len(rows) > limit, rows[-limit:]
+            self.later = bool(self.rows) and self._exists(self.rows[-1].seq, forward=True)
+        else:
+            rows = store.page(where, limit=limit + 1, after=after, v22=True)
+            self.later, self.rows = len(rows) > limit, rows[:limit]
+        self.first = self.rows[0].seq if self.rows else after + 1
+        if not backwards:
+            self.earlier = after > 0 and self._exists(self.first, forward=False)
+        if not self.state:
+            self.state = {"a": 0}
+
+    def _exists(self, seq: int, *, forward: bool) -> bool:
+        return self.store.more(self.where, seq=seq, forward=forward, v22=True)
+
+    def links(self) -> dict[str, dict[str, Any]]:
+        links: dict[str, dict[str, Any]] = {"Current-Page": self.state}
+        if self.later:
+            links["Next-Page"] = {"a": self.rows[-1].seq}
+            links["Last-Page"] = {"last": True}
+        if self.earlier:
+            links["Prev-Page"] = {"b": self.first}
+            links["First-Page"] = {"a": 0}
+        return links
+
+
+@router.get(
+    "/v2/events/{eventID}",
+    operation_id="tnt22-get-event",
+    summary="TNT 2.2: one event by its eventID",
+    responses={
+        200: {
+            "description": "The event (TNT 2.2)",
+            "headers": {"API-Version": _PAGE_HEADERS["API-Version"]},
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        },
+        **error_responses(V22_ERROR_SCHEMA, 403, 404),
+    },
+    response_class=Response,
+    dependencies=[Depends(principal)],
+    openapi_extra={"x-dcsa-error-response": True},
+)
+def get_event(
+    request: Request,
+    event_id: str = Path(alias="eventID", min_length=1, max_length=500),
+) -> Response:
+    """The event with this ``eventID`` (if several producers used it: the latest stored)."""
+    for stored in reversed(EventStore(node_of(request)).by_id(event_id)):
+        rendered = to_v22(orjson.loads(stored.event_json))
+        if rendered is not None:
+            return Response(orjson.dumps(rendered), media_type="application/json")
+    raise NotFoundError(f"no TNT 2.2 event {event_id!r} on this node")

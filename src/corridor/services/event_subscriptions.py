@@ -1,0 +1,343 @@
+"""DCSA TNT 2.2 event subscriptions: who wants which events, and the signed callbacks they get.
+
+Subscriptions (``/v2/event-subscriptions``, ``TNT_v2.2.0.yaml``):
+
+* A body is checked against TNT 2.2 (``subscriptionBodyWithSecret`` to create, ``subscription``
+  to change), its filters translated (``v22_filters``; a bad code is refused naming it), its
+  ``callbackUrl`` must be ``http(s)://`` and its ``secret`` base64 of 16 to 1024 bytes. The
+  secret is "only valid in POST calls - anywhere else must be omitted": a ``PUT`` with one is
+  refused, ``PUT .../secret`` replaces it. The secret is kept sealed (AES-256-GCM under a key
+  derived from the node's master key) and never returned.
+* A party sees and changes only its own subscriptions; the node operator sees all.
+
+Callbacks: when ``EventStore`` writes events, ``enqueue_matches`` runs in the same transaction,
+renders each event the 2.2 way (``v22_out.to_v22``; events 2.2 cannot express are not sent) and
+queues, per subscription, one callback of up to ``BATCH`` matching events: the body is the
+JSON array, stored as the exact bytes to send. ``deliver_due`` (the app's background worker)
+POSTs each due callback with the spec's headers::
+
+    Notification-Signature: sha256=<hex HMAC-SHA256 of the body, keyed with the secret's bytes>
+    Subscription-ID: <subscriptionID>
+    API-Version: 2.2.0
+
+The key is the secret as decoded from its base64 (``format: byte``), as DCSA's reference
+implementation does; the signature is computed at each attempt, so a reset secret applies to
+callbacks still pending. A 2xx answer delivers; 408, 425, 429, 5xx and network errors retry
+after ``dcsa_outbox.backoff`` (2 s doubling, at most 1 h) until ``MAX_ATTEMPTS``; another 4xx is a
+final refusal. A row is leased before it is sent, so two workers never send it twice at once.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import logging
+import re
+import secrets
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+import httpx
+import orjson
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from sqlalchemy import Connection
+
+from corridor.domain.tnt_event import EventRuleError
+from corridor.domain.tnt_query import EventFilter
+from corridor.errors import CryptoError, NotFoundError
+from corridor.interop.dcsa.tnt.v22_filters import V22_FILTER_NAMES, filter_from_v22
+from corridor.interop.dcsa.tnt.v22_in import v22_schema
+from corridor.interop.dcsa.tnt.v22_out import to_v22
+from corridor.services.dcsa_outbox import backoff
+from corridor.services.node import Node
+from corridor.storage import event_subscriptions as rows
+from corridor.storage.engine import writing
+
+if TYPE_CHECKING:
+    from corridor.services.events import Accepted
+
+__all__ = ["BATCH", "MAX_ATTEMPTS", "Subscriptions", "signature"]
+
+log = logging.getLogger("corridor.tnt")
+
+API_VERSION = "2.2.0"
+BATCH = 100
+MAX_ATTEMPTS = 20
+TIMEOUT_SECONDS = 10.0
+LEASE = timedelta(seconds=60)
+_SECRET_BYTES = (16, 1024)
+_CALLBACK = re.compile(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE)
+_RETRY_STATUSES = frozenset({408, 425, 429})
+_ERROR_TEXT_MAX = 2000
+_SEAL_PURPOSE = "tnt/subscription-secrets"
+
+
+def signature(secret: bytes, body: bytes) -> str:
+    """The ``Notification-Signature`` value for ``body``: ``sha256=<hex HMAC-SHA256>``."""
+    return "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest()
+
+
+def _filters_of(body: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in body.items() if name in V22_FILTER_NAMES}
+
+
+def _check_callback(url: str) -> None:
+    if _CALLBACK.fullmatch(url) is None:
+        raise EventRuleError("callbackUrl", "must be an absolute http:// or https:// URL")
+
+
+def _decode_secret(text: str) -> bytes:
+    try:
+        secret = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise EventRuleError("secret", "must be base64 (format: byte)") from None
+    low, high = _SECRET_BYTES
+    if not low <= len(secret) <= high:
+        raise EventRuleError("secret", f"must decode to {low} to {high} bytes, not {len(secret)}")
+    return secret
+
+
+class Subscriptions:
+    """The node's TNT 2.2 subscriptions and callback outbox. ``http`` may be given (tests)."""
+
+    def __init__(self, node: Node, http: httpx.Client | None = None) -> None:
+        self.node = node
+        self._http = http
+        self._owned = http is None
+        self._filters: dict[tuple[str, str], EventFilter] = {}
+
+    # Secrets ------------------------------------------------------------------------------
+
+    def _aead(self) -> AESGCM:
+        return AESGCM(self.node.derive_secret(_SEAL_PURPOSE))
+
+    def _seal(self, subscription_id: str, secret: bytes) -> bytes:
+        nonce = secrets.token_bytes(12)
+        return nonce + self._aead().encrypt(nonce, secret, subscription_id.encode())
+
+    def _unseal(self, row: rows.SubscriptionRow) -> bytes:
+        blob = row.sealed_secret
+        try:
+            return self._aead().decrypt(blob[:12], blob[12:], row.subscription_id.encode())
+        except InvalidTag:
+            raise CryptoError(
+                f"the secret of subscription {row.subscription_id} cannot be opened"
+            ) from None
+
+    # CRUD ---------------------------------------------------------------------------------
+
+    def create(self, owner: str, body: object) -> dict[str, Any]:
+        """Register a ``subscriptionBodyWithSecret``; returns the view (without the secret)."""
+        checked = self._checked(body, "subscriptionBodyWithSecret")
+        secret = _decode_secret(checked["secret"])
+        subscription_id = str(uuid.uuid4())
+        now = self.node.clock()
+        row = rows.SubscriptionRow(
+            subscription_id=subscription_id,
+            owner=owner,
+            callback_url=checked["callbackUrl"],
+            sealed_secret=self._seal(subscription_id, secret),
+            filters=orjson.dumps(_filters_of(checked)).decode(),
+            created_at=now,
+            updated_at=now,
+        )
+        with writing(self.node.engine) as conn:
+            rows.insert_subscription(conn, row)
+        return _view(row)
+
+    def get(self, viewer: str | None, subscription_id: str) -> dict[str, Any]:
+        return _view(self._visible(viewer, subscription_id))
+
+    def find(
+        self, viewer: str | None, *, after: str | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        with self.node.engine.connect() as conn:
+            found = rows.list_subscriptions(conn, viewer, after=after, limit=limit)
+        return [_view(row) for row in found]
+
+    def update(self, viewer: str | None, subscription_id: str, body: object) -> dict[str, Any]:
+        """Replace callback URL and filters from a ``subscription`` body (no secret)."""
+        self._visible(viewer, subscription_id)
+        checked = self._checked(body, "subscription")
+        if "secret" in checked:
+            raise EventRuleError("secret", "is only valid when creating; use PUT .../secret")
+        given_id = checked.get("subscriptionID")
+        if given_id is not None and given_id != subscription_id:
+            raise EventRuleError("subscriptionID", "does not match the subscription in the path")
+        with writing(self.node.engine) as conn:
+            rows.update_subscription(
+                conn,
+                subscription_id,
+                callback_url=checked["callbackUrl"],
+                filters=orjson.dumps(_filters_of(checked)).decode(),
+                updated_at=self.node.clock(),
+            )
+        return self.get(viewer, subscription_id)
+
+    def delete(self, viewer: str | None, subscription_id: str) -> None:
+        self._visible(viewer, subscription_id)
+        with writing(self.node.engine) as conn:
+            rows.delete_subscription(conn, subscription_id)
+
+    def reset_secret(self, viewer: str | None, subscription_id: str, body: object) -> None:
+        self._visible(viewer, subscription_id)
+        errors = v22_schema("subscriptionID_secret_body").errors(body)
+        if errors:
+            raise EventRuleError(*errors[0])
+        if not isinstance(body, Mapping) or not isinstance(body.get("secret"), str):
+            raise EventRuleError("secret", "is required: the new shared secret, base64")
+        sealed = self._seal(subscription_id, _decode_secret(body["secret"]))
+        with writing(self.node.engine) as conn:
+            rows.update_subscription(
+                conn, subscription_id, sealed_secret=sealed, updated_at=self.node.clock()
+            )
+
+    def secret_of(self, subscription_id: str) -> bytes:
+        """The shared secret's bytes (for the sender, and for tests acting as the subscriber)."""
+        return self._unseal(self._visible(None, subscription_id))
+
+    def _visible(self, viewer: str | None, subscription_id: str) -> rows.SubscriptionRow:
+        with self.node.engine.connect() as conn:
+            row = rows.get_subscription(conn, subscription_id)
+        if row is None or (viewer is not None and row.owner != viewer):
+            raise NotFoundError(f"no event subscription {subscription_id} here")
+        return row
+
+    @staticmethod
+    def _checked(body: object, schema_name: str) -> Mapping[str, Any]:
+        errors = v22_schema(schema_name).errors(body)
+        if errors:
+            raise EventRuleError(*errors[0])
+        assert isinstance(body, Mapping)
+        _check_callback(body["callbackUrl"])
+        filter_from_v22(_filters_of(body))  # refuses unknown codes, naming the field
+        return body
+
+    # Matching -----------------------------------------------------------------------------
+
+    def _filter(self, row: rows.SubscriptionRow) -> EventFilter:
+        key = (row.subscription_id, row.updated_at.isoformat())
+        found = self._filters.get(key)
+        if found is None:
+            found = self._filters[key] = filter_from_v22(orjson.loads(row.filters))
+        return found
+
+    def enqueue_matches(self, conn: Connection, accepted: Sequence[Accepted]) -> int:
+        """Queue callbacks for the events just written in ``conn``; returns how many."""
+        if not accepted:
+            return 0
+        subscriptions = rows.list_subscriptions(conn, None)
+        if not subscriptions:
+            return 0
+        rendered: dict[int, dict[str, Any] | None] = {}
+        queued: list[tuple[str, str, int]] = []
+        for subscription in subscriptions:
+            wanted = self._filter(subscription)
+            matching = []
+            for index, item in enumerate(accepted):
+                if not wanted.matches(item.facts):
+                    continue
+                if index not in rendered:
+                    rendered[index] = to_v22(item.event)
+                if rendered[index] is not None:
+                    matching.append(rendered[index])
+            for start in range(0, len(matching), BATCH):
+                batch = matching[start : start + BATCH]
+                queued.append(
+                    (subscription.subscription_id, orjson.dumps(batch).decode(), len(batch))
+                )
+        rows.insert_deliveries(conn, queued, self.node.clock())
+        return len(queued)
+
+    # Delivery -----------------------------------------------------------------------------
+
+    def deliveries(self, subscription_id: str) -> list[rows.DeliveryRow]:
+        with self.node.engine.connect() as conn:
+            return rows.deliveries_of(conn, subscription_id)
+
+    def deliver_due(self, limit: int = 50) -> int:
+        """Attempt every due callback (at most ``limit``); returns how many were attempted."""
+        with self.node.engine.connect() as conn:
+            due = rows.due_deliveries(conn, self.node.clock(), limit)
+        return sum(1 for row in due if self._attempt(row))
+
+    def close(self) -> None:
+        if self._owned and self._http is not None:
+            self._http.close()
+            self._http = None
+
+    def _client(self) -> httpx.Client:
+        if self._http is None:
+            self._http = httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=False)
+        return self._http
+
+    def _attempt(self, row: rows.DeliveryRow) -> bool:
+        with writing(self.node.engine) as conn:
+            if not rows.claim_delivery(conn, row, self.node.clock() + LEASE):
+                return False  # another worker has it
+            subscription = rows.get_subscription(conn, row.subscription_id)
+        attempts = row.attempts + 1
+        if subscription is None:
+            self._finish(row.delivery_id, rows.CANCELLED, None, "the subscription was deleted")
+            return True
+        body = row.body.encode("utf-8")
+        headers = {
+            "Content-Type": "application/json",
+            "Notification-Signature": signature(self._unseal(subscription), body),
+            "Subscription-ID": subscription.subscription_id,
+            "API-Version": API_VERSION,
+        }
+        url = subscription.callback_url
+        try:
+            answer = self._client().post(url, content=body, headers=headers)
+        except httpx.HTTPError as error:
+            self._retry(row.delivery_id, attempts, None, f"{url}: {type(error).__name__}: {error}")
+            return True
+        self._settle(row.delivery_id, attempts, url, answer)
+        return True
+
+    def _settle(self, delivery_id: int, attempts: int, url: str, answer: httpx.Response) -> None:
+        status = answer.status_code
+        text = answer.text[:_ERROR_TEXT_MAX]
+        if 200 <= status < 300:
+            self._finish(delivery_id, rows.DELIVERED, status, None)
+        elif status in _RETRY_STATUSES or status >= 500:
+            self._retry(delivery_id, attempts, status, f"{url} answered {status}: {text}")
+        else:
+            log.warning("event callback %s refused by %s: %s %s", delivery_id, url, status, text)
+            self._finish(delivery_id, rows.FAILED, status, f"{url} refused it: {status} {text}")
+
+    def _retry(self, delivery_id: int, attempts: int, status: int | None, error: str) -> None:
+        if attempts >= MAX_ATTEMPTS:
+            self._finish(delivery_id, rows.FAILED, status, f"gave up after {attempts}: {error}")
+            return
+        with writing(self.node.engine) as conn:
+            rows.retry_delivery(
+                conn,
+                delivery_id,
+                http_status=status,
+                error=error[:_ERROR_TEXT_MAX],
+                next_attempt_at=self.node.clock() + backoff(attempts),
+            )
+
+    def _finish(self, delivery_id: int, status: str, http: int | None, error: str | None) -> None:
+        with writing(self.node.engine) as conn:
+            rows.finish_delivery(
+                conn,
+                delivery_id,
+                status=status,
+                http_status=http,
+                error=None if error is None else error[:_ERROR_TEXT_MAX],
+                at=self.node.clock(),
+            )
+
+
+def _view(row: rows.SubscriptionRow) -> dict[str, Any]:
+    """The TNT 2.2 ``subscription`` object: id, callback URL and filters (never the secret)."""
+    filters: dict[str, Any] = orjson.loads(row.filters)
+    return {"subscriptionID": row.subscription_id, "callbackUrl": row.callback_url, **filters}

@@ -1,0 +1,241 @@
+"""Rows of TNT 2.2 event subscriptions and of the outbox of their callbacks.
+
+* ``event_subscriptions``: one row per subscription: its owner (a party id, or ``operator``),
+  callback URL, sealed secret and filters (the JSON of the subscription body minus the callback
+  URL and secret, in TNT 2.2 names).
+* ``event_deliveries``: one row per callback, with the exact body to send; ``status`` PENDING until
+  DELIVERED (2xx), FAILED (a final refusal, or too many attempts) or CANCELLED (the subscription
+  is gone). A due row is claimed by a compare-and-set on ``attempts`` that also moves
+  ``next_attempt_at`` past a lease, so two workers never send it at once (as ``dcsa_outbox``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, delete, insert, select, update
+
+from corridor.storage.access import as_utc
+from corridor.storage.tables import event_deliveries, event_subscriptions
+
+__all__ = [
+    "CANCELLED",
+    "DELIVERED",
+    "FAILED",
+    "PENDING",
+    "DeliveryRow",
+    "SubscriptionRow",
+    "claim_delivery",
+    "delete_subscription",
+    "deliveries_of",
+    "due_deliveries",
+    "finish_delivery",
+    "get_delivery",
+    "get_subscription",
+    "insert_deliveries",
+    "insert_subscription",
+    "list_subscriptions",
+    "retry_delivery",
+    "update_subscription",
+]
+
+PENDING = "PENDING"
+DELIVERED = "DELIVERED"
+FAILED = "FAILED"
+CANCELLED = "CANCELLED"
+
+subs = event_subscriptions.c
+outbox = event_deliveries.c
+
+
+@dataclass(frozen=True)
+class SubscriptionRow:
+    subscription_id: str
+    owner: str
+    callback_url: str
+    sealed_secret: bytes
+    filters: str
+    created_at: datetime
+    updated_at: datetime
+
+
+def _subscription(found: Row[Any]) -> SubscriptionRow:
+    row = SubscriptionRow(**found._mapping)
+    return replace(
+        row,
+        sealed_secret=bytes(row.sealed_secret),
+        created_at=as_utc(row.created_at),
+        updated_at=as_utc(row.updated_at),
+    )
+
+
+def insert_subscription(conn: Connection, row: SubscriptionRow) -> None:
+    conn.execute(insert(event_subscriptions).values(**row.__dict__))
+
+
+def get_subscription(conn: Connection, subscription_id: str) -> SubscriptionRow | None:
+    found = conn.execute(
+        select(event_subscriptions).where(subs.subscription_id == subscription_id)
+    ).first()
+    return None if found is None else _subscription(found)
+
+
+def list_subscriptions(
+    conn: Connection, owner: str | None, *, after: str | None = None, limit: int | None = None
+) -> list[SubscriptionRow]:
+    """Subscriptions in id order; ``owner`` None lists everyone's (the operator, the matcher)."""
+    query = select(event_subscriptions).order_by(subs.subscription_id)
+    if owner is not None:
+        query = query.where(subs.owner == owner)
+    if after is not None:
+        query = query.where(subs.subscription_id > after)
+    if limit is not None:
+        query = query.limit(limit)
+    return [_subscription(found) for found in conn.execute(query)]
+
+
+def update_subscription(conn: Connection, subscription_id: str, **values: Any) -> bool:
+    result = conn.execute(
+        update(event_subscriptions).where(subs.subscription_id == subscription_id).values(**values)
+    )
+    return result.rowcount == 1
+
+
+def delete_subscription(conn: Connection, subscription_id: str) -> bool:
+    """Delete the subscription and cancel its callbacks still pending."""
+    conn.execute(
+        update(event_deliveries)
+        .where(outbox.subscription_id == subscription_id, outbox.status == PENDING)
+        .values(status=CANCELLED)
+    )
+    result = conn.execute(
+        delete(event_subscriptions).where(subs.subscription_id == subscription_id)
+    )
+    return result.rowcount == 1
+
+
+# The outbox -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeliveryRow:
+    delivery_id: int
+    subscription_id: str
+    body: str
+    event_count: int
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    last_status: int | None
+    last_error: str | None
+    created_at: datetime
+    delivered_at: datetime | None
+
+
+def _delivery(found: Row[Any]) -> DeliveryRow:
+    row = DeliveryRow(**found._mapping)
+    delivered = None if row.delivered_at is None else as_utc(row.delivered_at)
+    return replace(
+        row,
+        next_attempt_at=as_utc(row.next_attempt_at),
+        created_at=as_utc(row.created_at),
+        delivered_at=delivered,
+    )
+
+
+def insert_deliveries(
+    conn: Connection, items: Iterable[tuple[str, str, int]], now: datetime
+) -> None:
+    """Queue callbacks ``(subscription_id, body, event_count)``, due now."""
+    rows = [
+        {
+            "subscription_id": subscription_id,
+            "body": body,
+            "event_count": count,
+            "status": PENDING,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for subscription_id, body, count in items
+    ]
+    if rows:
+        conn.execute(insert(event_deliveries), rows)
+
+
+def get_delivery(conn: Connection, delivery_id: int) -> DeliveryRow | None:
+    found = conn.execute(select(event_deliveries).where(outbox.delivery_id == delivery_id)).first()
+    return None if found is None else _delivery(found)
+
+
+def deliveries_of(conn: Connection, subscription_id: str) -> list[DeliveryRow]:
+    query = (
+        select(event_deliveries)
+        .where(outbox.subscription_id == subscription_id)
+        .order_by(outbox.delivery_id)
+    )
+    return [_delivery(found) for found in conn.execute(query)]
+
+
+def due_deliveries(conn: Connection, now: datetime, limit: int) -> list[DeliveryRow]:
+    query = (
+        select(event_deliveries)
+        .where(outbox.status == PENDING, outbox.next_attempt_at <= now)
+        .order_by(outbox.next_attempt_at, outbox.delivery_id)
+        .limit(limit)
+    )
+    return [_delivery(found) for found in conn.execute(query)]
+
+
+def claim_delivery(conn: Connection, row: DeliveryRow, lease_until: datetime) -> bool:
+    """Lease ``row`` to this caller: True only if nobody else moved it since it was read."""
+    result = conn.execute(
+        update(event_deliveries)
+        .where(
+            outbox.delivery_id == row.delivery_id,
+            outbox.status == PENDING,
+            outbox.attempts == row.attempts,
+        )
+        .values(next_attempt_at=lease_until, attempts=row.attempts + 1)
+    )
+    return result.rowcount == 1
+
+
+def finish_delivery(
+    conn: Connection,
+    delivery_id: int,
+    *,
+    status: str,
+    http_status: int | None,
+    error: str | None,
+    at: datetime,
+) -> None:
+    """Record a final outcome: DELIVERED, FAILED or CANCELLED."""
+    conn.execute(
+        update(event_deliveries)
+        .where(outbox.delivery_id == delivery_id)
+        .values(
+            status=status,
+            last_status=http_status,
+            last_error=error,
+            delivered_at=at if status == DELIVERED else None,
+        )
+    )
+
+
+def retry_delivery(
+    conn: Connection,
+    delivery_id: int,
+    *,
+    http_status: int | None,
+    error: str,
+    next_attempt_at: datetime,
+) -> None:
+    conn.execute(
+        update(event_deliveries)
+        .where(outbox.delivery_id == delivery_id, outbox.status == PENDING)
+        .values(last_status=http_status, last_error=error, next_attempt_at=next_attempt_at)
+    )

@@ -1,0 +1,354 @@
+"""The tracking-event store: bulk writes on the driver's cursor, filtered reads in SQLAlchemy Core.
+
+Writes (ADR 0008). Ingest writes thousands of events per transaction, so, as the log writer does
+(``hot_log``, ADR 0005), the statements are fixed SQL run with the DB-API ``executemany`` on the
+driver connection of the caller's SQLAlchemy transaction: atomicity is that transaction's, and
+SQLAlchemy's per-row parameter processing is skipped. Every value is a type both drivers bind
+natively (``int``, ``str``, ``bytes``, ``bool``, ``None``). A writing transaction first calls
+``lock_for_ingest``: SQLite's ``BEGIN IMMEDIATE`` already holds the write lock; on PostgreSQL a
+transaction-scoped advisory lock serialises ingests, so that "read the stored versions, then
+insert or update" cannot race, and ``seq`` (``next_seq``) is handed out without gaps or clashes.
+The unique key ``(event_id, origin)`` backs this up: a bug that tried a second row would fail.
+
+Reads: ``select_events`` turns an ``EventFilter`` into one indexed query, keyset-paged on ``seq``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Select, func, select
+from sqlalchemy.engine import Dialect
+
+from corridor.domain.tnt_query import EventFilter
+from corridor.errors import NodeError
+from corridor.storage import tables
+
+__all__ = [
+    "EVENT_COLUMNS",
+    "StoredEvent",
+    "StoredVersion",
+    "delete_documents",
+    "exists_beyond",
+    "get_events",
+    "insert_documents",
+    "insert_events",
+    "lock_for_ingest",
+    "mark_retracted",
+    "micros",
+    "next_seq",
+    "select_events",
+    "stored_versions",
+    "update_events",
+]
+
+EVENT_COLUMNS = (
+    "seq",
+    "event_id",
+    "origin",
+    "retracted",
+    "event_type",
+    "classifier",
+    "subtype",
+    "event_at_us",
+    "updated_at_us",
+    "received_at_us",
+    "un_location",
+    "equipment_reference",
+    "transport_call_reference",
+    "vessel_imo",
+    "voyage",
+    "service_code",
+    "mode_of_transport",
+    "document_type",
+    "document_refs",
+    "content_hash",
+    "event_json",
+)
+_INGEST_LOCK = 0x746E7431  # "tnt1"
+_LOOKUP_CHUNK = 500
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_SQLITE_CACHE_KIB = 32 * 1024
+
+events = tables.tracking_events.c
+documents = tables.tracking_event_documents.c
+
+
+def micros(moment: dt.datetime | None) -> int | None:
+    """Microseconds since the Unix epoch (UTC), the store's form of a time."""
+    return None if moment is None else (moment - _EPOCH) // dt.timedelta(microseconds=1)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredVersion:
+    """What the store holds for one event key, enough to decide about a new version."""
+
+    seq: int
+    event_id: str
+    origin: str
+    retracted: bool
+    updated_at_us: int | None
+    content_hash: bytes
+    document_refs: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    """One stored event as read back: its position, whether retracted, its JSON text."""
+
+    seq: int
+    retracted: bool
+    event_json: str
+
+
+@dataclass(frozen=True)
+class _Statements:
+    mark: str
+    insert_event: str
+    update_event: str
+    insert_document: str
+    delete_document: str
+
+
+@functools.cache
+def _statements(paramstyle: str) -> _Statements:
+    # Assembled from this module's constants only (S608 does not apply).
+    mark = "?" if paramstyle == "qmark" else "%s"
+    names = ", ".join(EVENT_COLUMNS)
+    marks = ", ".join([mark] * len(EVENT_COLUMNS))
+    assignments = ", ".join(f"{name} = {mark}" for name in EVENT_COLUMNS[1:])
+    return _Statements(
+        mark=mark,
+        insert_event=f"INSERT INTO tracking_events ({names}) VALUES ({marks})",  # noqa: S608
+        update_event=f"UPDATE tracking_events SET {assignments} WHERE seq = {mark}",  # noqa: S608
+        insert_document=(
+            "INSERT INTO tracking_event_documents (reference, document_type, seq) "  # noqa: S608
+            f"VALUES ({mark}, {mark}, {mark})"
+        ),
+        delete_document=(
+            "DELETE FROM tracking_event_documents "  # noqa: S608
+            f"WHERE reference = {mark} AND document_type = {mark} AND seq = {mark}"
+        ),
+    )
+
+
+def _sql(dialect: Dialect) -> _Statements:
+    return _statements(dialect.paramstyle)
+
+
+def _cursor(conn: Connection) -> Any:
+    if not conn.in_transaction():
+        raise NodeError("internal: event store writes must run inside a transaction")
+    return conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+
+
+def mark_retracted(
+    conn: Connection, rows: Sequence[tuple[bool, int | None, bytes, str, int]]
+) -> None:
+    """Replace events by retraction markers: ``(retracted, updated_at_us, hash, json, seq)``.
+
+    The other columns and the document index stay, so filters still find the marker.
+    """
+    if rows:
+        mark = _sql(conn.dialect).mark
+        sql = (
+            f"UPDATE tracking_events SET retracted = {mark}, updated_at_us = {mark}, "  # noqa: S608
+            f"content_hash = {mark}, event_json = {mark} WHERE seq = {mark}"
+        )
+        cursor = _cursor(conn)
+        cursor.executemany(sql, rows)
+        cursor.close()
+
+
+def lock_for_ingest(conn: Connection) -> None:
+    """Serialise ingests (module docstring); on SQLite also give the writer a larger cache."""
+    cursor = _cursor(conn)
+    if conn.dialect.name == "postgresql":
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", (_INGEST_LOCK,))
+    else:
+        cursor.execute(f"PRAGMA cache_size = -{_SQLITE_CACHE_KIB}")
+    cursor.close()
+
+
+def next_seq(conn: Connection) -> int:
+    """The next free ``seq`` (call under ``lock_for_ingest``)."""
+    highest = conn.execute(select(func.max(events.seq))).scalar()
+    return 1 if highest is None else int(highest) + 1
+
+
+def stored_versions(
+    conn: Connection, event_ids: Collection[str]
+) -> dict[tuple[str, str], StoredVersion]:
+    """The stored version of every key whose ``event_id`` is in ``event_ids``."""
+    found: dict[tuple[str, str], StoredVersion] = {}
+    wanted = list(dict.fromkeys(event_ids))
+    query = select(
+        events.seq,
+        events.event_id,
+        events.origin,
+        events.retracted,
+        events.updated_at_us,
+        events.content_hash,
+        events.document_refs,
+    )
+    for start in range(0, len(wanted), _LOOKUP_CHUNK):
+        chunk = wanted[start : start + _LOOKUP_CHUNK]
+        for row in conn.execute(query.where(events.event_id.in_(chunk))):
+            version = StoredVersion(
+                int(row.seq),
+                row.event_id,
+                row.origin,
+                bool(row.retracted),
+                row.updated_at_us,
+                bytes(row.content_hash),
+                row.document_refs,
+            )
+            found[(version.event_id, version.origin)] = version
+    return found
+
+
+def insert_events(conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
+    """Insert rows whose values follow ``EVENT_COLUMNS``."""
+    if rows:
+        cursor = _cursor(conn)
+        cursor.executemany(_sql(conn.dialect).insert_event, rows)
+        cursor.close()
+
+
+def update_events(conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
+    """Rewrite rows (values follow ``EVENT_COLUMNS``; ``seq`` first names the row)."""
+    if rows:
+        cursor = _cursor(conn)
+        cursor.executemany(_sql(conn.dialect).update_event, [(*r[1:], r[0]) for r in rows])
+        cursor.close()
+
+
+def insert_documents(conn: Connection, rows: Iterable[tuple[str, str, int]]) -> None:
+    """Index events under documents: ``(reference, document_type, seq)`` rows."""
+    rows = list(rows)
+    if rows:
+        cursor = _cursor(conn)
+        cursor.executemany(_sql(conn.dialect).insert_document, rows)
+        cursor.close()
+
+
+def delete_documents(conn: Connection, rows: Iterable[tuple[str, str, int]]) -> None:
+    rows = list(rows)
+    if rows:
+        cursor = _cursor(conn)
+        cursor.executemany(_sql(conn.dialect).delete_document, rows)
+        cursor.close()
+
+
+# Reads ---------------------------------------------------------------------------------------
+
+_V22_TYPES = ("SHIPMENT", "TRANSPORT", "EQUIPMENT")
+
+
+def _criteria(where: EventFilter, *, v22: bool) -> list[Any]:
+    clauses: list[Any] = []
+    if v22:
+        clauses.append(events.event_type.in_(_V22_TYPES))
+    if not where.include_retracted or v22:
+        clauses.append(events.retracted.is_(False))
+    if where.event_types:
+        clauses.append(events.event_type.in_(where.event_types))
+    for event_type, values in where.subtypes:
+        clauses.extend([events.event_type == event_type, events.subtype.in_(values)])
+    if where.document_types:
+        clauses.append(events.document_type.in_(where.document_types))
+    clauses.extend(_document_criteria(where))
+    for column, value in (
+        (events.equipment_reference, where.equipment_reference),
+        (events.un_location, where.un_location),
+        (events.transport_call_reference, where.transport_call_reference),
+        (events.vessel_imo, where.vessel_imo),
+        (events.voyage, where.voyage),
+        (events.service_code, where.service_code),
+    ):
+        if value is not None:
+            clauses.append(column == value)
+    for op, moment in where.updated:
+        clauses.append(_compare(events.updated_at_us, op, micros(moment)))
+    return clauses
+
+
+def _document_criteria(where: EventFilter) -> list[Any]:
+    """``seq IN (...)`` lets the planner start from the document index (a correlated EXISTS
+    would be tried row by row in seq order: a scan for a rare document)."""
+    clauses: list[Any] = [
+        events.seq.in_(
+            select(documents.seq).where(
+                documents.reference == reference, documents.document_type == kind
+            )
+        )
+        for kind, reference in where.documents
+    ]
+    if where.document_reference is not None:
+        clauses.append(
+            events.seq.in_(
+                select(documents.seq).where(documents.reference == where.document_reference)
+            )
+        )
+    return clauses
+
+
+def _compare(column: Any, op: str, value: int | None) -> Any:
+    comparisons = {
+        "gte": column >= value,
+        "gt": column > value,
+        "lte": column <= value,
+        "lt": column < value,
+        "eq": column == value,
+    }
+    return comparisons[op]
+
+
+def _query(where: EventFilter, v22: bool) -> Select[Any]:
+    query = select(events.seq, events.retracted, events.event_json)
+    return query.where(*_criteria(where, v22=v22))
+
+
+def select_events(
+    conn: Connection,
+    where: EventFilter,
+    *,
+    limit: int,
+    after: int | None = None,
+    before: int | None = None,
+    v22: bool = False,
+) -> list[StoredEvent]:
+    """Up to ``limit`` matching events in ``seq`` order, after ``after`` (or, going back, the
+    last ``limit`` before ``before``, still returned in ascending order)."""
+    query = _query(where, v22)
+    if before is not None:
+        query = query.where(events.seq < before).order_by(events.seq.desc()).limit(limit)
+        rows = list(conn.execute(query))[::-1]
+    else:
+        if after is not None:
+            query = query.where(events.seq > after)
+        rows = list(conn.execute(query.order_by(events.seq).limit(limit)))
+    return [StoredEvent(int(r.seq), bool(r.retracted), r.event_json) for r in rows]
+
+
+def exists_beyond(
+    conn: Connection, where: EventFilter, *, seq: int, forward: bool, v22: bool = False
+) -> bool:
+    """Whether any matching event lies after (``forward``) or before ``seq``."""
+    bound = events.seq > seq if forward else events.seq < seq
+    query = select(events.seq).where(*_criteria(where, v22=v22), bound).limit(1)
+    return conn.execute(query).first() is not None
+
+
+def get_events(conn: Connection, event_id: str) -> list[StoredEvent]:
+    """Every stored event with this ``eventID`` (one per originating-party set), oldest first."""
+    query = (
+        select(events.seq, events.retracted, events.event_json)
+        .where(events.event_id == event_id)
+        .order_by(events.seq)
+    )
+    return [StoredEvent(int(r.seq), bool(r.retracted), r.event_json) for r in conn.execute(query)]

@@ -1,0 +1,278 @@
+"""TNT 2.2 subscriptions over HTTP, and the signed callbacks a subscriber receives.
+
+The subscriber is a small app that checks ``Notification-Signature`` the way the spec says (HMAC
+SHA-256 over the raw body, keyed with the shared secret) and answers 204, or 401 if it does not
+verify; the node's deliverer posts to it through a test client.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from fastapi import FastAPI, Request, Response
+from fastapi.testclient import TestClient
+from tests.api.conftest import Api
+from tests.api.tnt_support import assert_v22_error, assert_v22_events, quiet_api
+from tests.tnt_samples import container, equipment_event, shipment_event, transport_event
+
+from corridor.interop.dcsa.schema import schema_errors
+from corridor.interop.dcsa.schema_loader import TNT22_SPEC_FILE
+from corridor.services.event_subscriptions import MAX_ATTEMPTS, Subscriptions
+from corridor.services.node import Node
+from corridor.storage import event_subscriptions as rows
+
+CALLBACK = "http://subscriber.test/tnt/callback"
+
+
+def verifies(secret: bytes, body: bytes, header: str) -> bool:
+    """What a subscriber does: recompute the HMAC of the raw body and compare."""
+    kind, _, given = header.strip().partition("=")
+    expected = hmac.new(secret, body, hashlib.sha256).hexdigest()
+    return kind == "sha256" and hmac.compare_digest(given, expected)
+
+
+class Subscriber:
+    """A callback receiver: checks signatures with ``secret``, keeps what it accepted."""
+
+    def __init__(self, secret: bytes) -> None:
+        self.secret = secret
+        self.accepted: list[tuple[bytes, dict[str, str]]] = []
+        self.refused = 0
+        self.answers: list[int] = []
+        app = FastAPI()
+
+        @app.post("/tnt/callback")
+        async def callback(request: Request) -> Response:
+            body = await request.body()
+            if self.answers:
+                return Response(status_code=self.answers.pop(0))
+            if not verifies(self.secret, body, request.headers.get("Notification-Signature", "")):
+                self.refused += 1
+                return Response(status_code=401)
+            self.accepted.append((body, dict(request.headers)))
+            return Response(status_code=204)
+
+        self.client = TestClient(app, base_url="http://subscriber.test")
+
+
+@pytest.fixture
+def api(node: Node) -> Iterator[Api]:
+    with quiet_api(node) as made:
+        yield made
+
+
+def new_secret() -> tuple[bytes, str]:
+    raw = secrets.token_bytes(32)
+    return raw, base64.b64encode(raw).decode()
+
+
+def subscribe(api: Api, who: str = "importer", **filters: Any) -> tuple[dict[str, Any], bytes]:
+    raw, encoded = new_secret()
+    response = api.post(
+        "/v2/event-subscriptions", who, {"callbackUrl": CALLBACK, "secret": encoded, **filters}
+    )
+    assert response.status_code == 201, response.text
+    assert response.headers["API-Version"] == "2.2.0"
+    body: dict[str, Any] = response.json()
+    assert schema_errors(TNT22_SPEC_FILE, "subscription", body) == []
+    assert "secret" not in body
+    return body, raw
+
+
+def deliverer(api: Api, subscriber: Subscriber) -> Subscriptions:
+    return Subscriptions(api.node, http=subscriber.client)
+
+
+def push(api: Api, *events: dict[str, Any]) -> None:
+    response = api.post("/events", "carrier", {"events": list(events)})
+    assert response.status_code == 200, response.text
+
+
+def test_a_subscriber_receives_signed_callbacks_and_a_changed_byte_fails(api: Api) -> None:
+    subscription, secret = subscribe(api, equipmentReference=container(1))
+    subscriber = Subscriber(secret)
+    push(api, equipment_event("load-1", equipment=container(1)), transport_event("depart"))
+    assert deliverer(api, subscriber).deliver_due() == 1
+    [(body, headers)] = subscriber.accepted
+    events = json.loads(body)
+    assert_v22_events(events)
+    assert [e["eventID"] for e in events] == ["load-1"]
+    assert events[0]["equipmentEventTypeCode"] == "LOAD"
+    assert headers["subscription-id"] == subscription["subscriptionID"]
+    assert headers["api-version"] == "2.2.0"
+    signature = headers["notification-signature"]
+    assert signature.startswith("sha256=")
+    assert verifies(secret, body, signature)
+    tampered = bytearray(body)
+    tampered[len(tampered) // 2] ^= 0x01
+    assert not verifies(secret, bytes(tampered), signature)
+    replay = subscriber.client.post(
+        "/tnt/callback", content=bytes(tampered), headers={"Notification-Signature": signature}
+    )
+    assert replay.status_code == 401
+    assert subscriber.refused == 1
+    state = deliverer(api, subscriber).deliveries(subscription["subscriptionID"])
+    assert [d.status for d in state] == [rows.DELIVERED]
+
+
+def test_filters_choose_the_events_and_2_2_codes_are_understood(api: Api) -> None:
+    subscribe(api, eventType=["SHIPMENT"], shipmentEventTypeCode=["ISSU"])
+    subscription, secret = subscribe(api, UNLocationCode="CNCQI")
+    subscriber = Subscriber(secret)
+    push(api, shipment_event("issued"), transport_event("depart"), equipment_event("load"))
+    deliver = deliverer(api, subscriber)
+    deliver.deliver_due()
+    mine = deliver.deliveries(subscription["subscriptionID"])
+    assert [json.loads(d.body)[0]["eventID"] for d in mine] == ["depart"]
+
+
+def test_a_failing_subscriber_is_retried_then_served(api: Api) -> None:
+    subscription, secret = subscribe(api)
+    subscriber = Subscriber(secret)
+    subscriber.answers = [503]
+    push(api, equipment_event("load-1"))
+    deliver = deliverer(api, subscriber)
+    assert deliver.deliver_due() == 1
+    [pending] = deliver.deliveries(subscription["subscriptionID"])
+    assert (pending.status, pending.attempts, pending.last_status) == (rows.PENDING, 1, 503)
+    assert deliver.deliver_due() == 0  # not due yet: backoff
+    api.node.clock.now += timedelta(seconds=3)  # type: ignore[attr-defined]
+    assert deliver.deliver_due() == 1
+    [done] = deliver.deliveries(subscription["subscriptionID"])
+    assert (done.status, done.attempts) == (rows.DELIVERED, 2)
+    assert len(subscriber.accepted) == 1
+
+
+def test_a_final_refusal_and_giving_up(api: Api) -> None:
+    subscription, secret = subscribe(api)
+    subscriber = Subscriber(b"not the secret")  # every callback fails the signature: 401
+    push(api, equipment_event("load-1"))
+    deliver = deliverer(api, subscriber)
+    deliver.deliver_due()
+    [failed] = deliver.deliveries(subscription["subscriptionID"])
+    assert (failed.status, failed.last_status) == (rows.FAILED, 401)
+    push(api, equipment_event("load-2", equipment=container(2)))
+    subscriber.answers = [500] * MAX_ATTEMPTS
+    for _ in range(MAX_ATTEMPTS):
+        api.node.clock.now += timedelta(hours=2)  # type: ignore[attr-defined]
+        deliver.deliver_due()
+    last = deliver.deliveries(subscription["subscriptionID"])[-1]
+    assert (last.status, last.attempts) == (rows.FAILED, MAX_ATTEMPTS)
+    assert secret
+
+
+def test_a_new_secret_signs_the_callbacks_still_pending(api: Api) -> None:
+    subscription, _old = subscribe(api)
+    push(api, equipment_event("load-1"))
+    raw, encoded = new_secret()
+    path = f"/v2/event-subscriptions/{subscription['subscriptionID']}/secret"
+    response = api.client.put(path, json={"secret": encoded}, headers=api.headers("importer"))
+    assert response.status_code == 204
+    assert response.headers["API-Version"] == "2.2.0"
+    subscriber = Subscriber(raw)
+    deliverer(api, subscriber).deliver_due()
+    assert len(subscriber.accepted) == 1
+
+
+def test_crud_and_who_sees_what(api: Api) -> None:
+    mine, _ = subscribe(api, "importer")
+    theirs, _ = subscribe(api, "sg_bank")
+    path = f"/v2/event-subscriptions/{mine['subscriptionID']}"
+    listed = api.get("/v2/event-subscriptions", "importer")
+    assert listed.status_code == 200
+    assert [s["subscriptionID"] for s in listed.json()] == [mine["subscriptionID"]]
+    assert all(schema_errors(TNT22_SPEC_FILE, "subscription", s) == [] for s in listed.json())
+    assert listed.headers["API-Version"] == "2.2.0"
+    assert "Current-Page" in listed.headers
+    everyone = api.get("/v2/event-subscriptions", "operator").json()
+    assert {s["subscriptionID"] for s in everyone} == {
+        mine["subscriptionID"],
+        theirs["subscriptionID"],
+    }
+    assert api.get(path, "importer").json() == mine
+    assert_v22_error(api.get(path, "sg_bank"), 404)
+    change = {**mine, "callbackUrl": "https://importer.example/tnt", "eventType": ["EQUIPMENT"]}
+    changed = api.client.put(path, json=change, headers=api.headers("importer"))
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["eventType"] == ["EQUIPMENT"]
+    assert schema_errors(TNT22_SPEC_FILE, "subscription", changed.json()) == []
+    with_secret = {**change, "secret": new_secret()[1]}
+    assert_v22_error(api.client.put(path, json=with_secret, headers=api.headers("importer")), 400)
+    other_id = {**change, "subscriptionID": theirs["subscriptionID"]}
+    assert_v22_error(api.client.put(path, json=other_id, headers=api.headers("importer")), 400)
+    deleted = api.client.delete(path, headers=api.headers("importer"))
+    assert deleted.status_code == 204
+    assert_v22_error(api.get(path, "importer"), 404)
+
+
+def test_deleting_cancels_pending_callbacks(api: Api) -> None:
+    subscription, secret = subscribe(api)
+    push(api, equipment_event("load-1"))
+    path = f"/v2/event-subscriptions/{subscription['subscriptionID']}"
+    assert api.client.delete(path, headers=api.headers("importer")).status_code == 204
+    deliver = deliverer(api, Subscriber(secret))
+    assert deliver.deliver_due() == 0
+    assert [d.status for d in deliver.deliveries(subscription["subscriptionID"])] == [
+        rows.CANCELLED
+    ]
+
+
+def test_list_pages(api: Api) -> None:
+    for _ in range(3):
+        subscribe(api)
+    first = api.get("/v2/event-subscriptions", "importer", params={"limit": "2"})
+    assert len(first.json()) == 2
+    link = first.headers["Next-Page"]
+    second = api.client.get(link, headers=api.headers("importer"))
+    assert len(second.json()) == 1
+    assert "Next-Page" not in second.headers
+
+
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        ({"secret": "c2VjcmV0c2VjcmV0c2VjcmV0"}, "callbackUrl"),
+        ({"callbackUrl": CALLBACK}, "secret"),
+        (
+            {"callbackUrl": "ftp://x/y", "secret": base64.b64encode(b"k" * 32).decode()},
+            "callbackUrl",
+        ),
+        ({"callbackUrl": CALLBACK, "secret": "c2hvcnQ="}, "secret"),
+        ({"callbackUrl": CALLBACK, "secret": "***"}, "secret"),
+        (
+            {
+                "callbackUrl": CALLBACK,
+                "secret": base64.b64encode(b"k" * 32).decode(),
+                "shipmentEventTypeCode": ["PSDL"],
+            },
+            "shipmentEventTypeCode",
+        ),
+        (
+            {
+                "callbackUrl": CALLBACK,
+                "secret": base64.b64encode(b"k" * 32).decode(),
+                "transportDocumentID": "9679a405-3316-42a5-8533-aba000f5689c",
+            },
+            "transportDocumentID",
+        ),
+    ],
+)
+def test_bad_subscription_bodies_are_400_naming_the_field(
+    api: Api, body: dict[str, Any], named: str
+) -> None:
+    response = api.post("/v2/event-subscriptions", "importer", body)
+    error = assert_v22_error(response, 400)
+    assert named in error["errors"][0]["message"]
+
+
+def test_subscribing_needs_a_token(api: Api) -> None:
+    response = api.client.post("/v2/event-subscriptions", json={"callbackUrl": CALLBACK})
+    assert_v22_error(response, 401)

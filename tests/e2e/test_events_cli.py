@@ -1,0 +1,158 @@
+"""``corridor events import|list`` end to end: formats, refusals with their place, exit codes."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.tnt_samples import EXAMPLES, V22_EXAMPLE, V30_EXAMPLES, container, equipment_event
+from typer.testing import CliRunner
+
+from corridor.cli.events_cmd import guess_format, reader_for
+from corridor.cli.main import app
+from corridor.errors import InputError
+
+VECTORS = Path(__file__).parents[1] / "vectors"
+IFTSTA = VECTORS / "edifact" / "iftsta_d99b_chongqing_singapore.edi"
+RAIL_CSV = VECTORS / "rail_csv" / "chongqing_qinzhou_rail.csv"
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("CORRIDOR_DATABASE_URL", "CORRIDOR_HOME", "CORRIDOR_MASTER_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("COLUMNS", "250")
+    monkeypatch.chdir(tmp_path)
+
+
+def run(*args: str | Path, code: int = 0) -> Any:
+    result = CliRunner().invoke(app, [str(a) for a in args])
+    assert result.exit_code == code, (result.exit_code, result.output, result.exception)
+    assert "Traceback" not in result.output
+    return result
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    path = tmp_path / "node"
+    run("init", "--home", path)
+    return path
+
+
+def summary_line(result: Any) -> str:
+    line: str = result.stdout.strip().splitlines()[-1]
+    return line
+
+
+def test_the_dcsa_examples_import_then_are_duplicates(home: Path) -> None:
+    for name in (V22_EXAMPLE, *V30_EXAMPLES):
+        line = summary_line(run("events", "import", EXAMPLES / name, "--home", home))
+        assert "(dcsa-json)" in line
+        assert "rejected 0" in line
+        assert "duplicate 0" in line
+    again = summary_line(run("events", "import", EXAMPLES / V22_EXAMPLE, "--home", home))
+    assert again.endswith(
+        "read 7: stored 0, updated 0, retracted 0, duplicate 7, superseded 0, rejected 0"
+    )
+
+
+def test_bad_records_are_reported_with_their_place_and_the_rest_loads(
+    home: Path, tmp_path: Path
+) -> None:
+    bad = equipment_event("bad", equipment="CQLU0000018")
+    broken = equipment_event("broken")
+    broken["eventClassification"]["eventClassifier"] = "XYZ"
+    good = equipment_event("good", equipment=container(7))
+    path = tmp_path / "mixed.json"
+    path.write_text(json.dumps({"events": [good, bad, broken]}), encoding="utf-8")
+    result = run("events", "import", path, "--home", home)
+    assert summary_line(result).endswith(
+        "stored 1, updated 0, retracted 0, duplicate 0, superseded 0, rejected 2"
+    )
+    errors = result.stderr.strip().splitlines()
+    assert errors[0].startswith(
+        "events[1]: equipmentDetails.equipmentReference: 'CQLU0000018' fails"
+    )
+    assert errors[1] == (
+        "events[2]: eventClassification.eventClassifier: "
+        "'XYZ' is not one of ACTUAL, ESTIMATED, PLANNED"
+    )
+    listed = run("events", "list", "--equipment", container(7), "--home", home).stdout
+    assert "EQUIPMENT LOADED" in listed
+    assert "1 events" in listed
+
+
+def test_nothing_readable_exits_2_and_an_unreadable_file_5(home: Path, tmp_path: Path) -> None:
+    garbage = tmp_path / "garbage.json"
+    garbage.write_text('{"events": [1, 2', encoding="utf-8")
+    result = run("events", "import", garbage, "--home", home, code=2)
+    assert result.stderr.startswith("line 1, column")
+    empty = tmp_path / "empty.json"
+    empty.write_text("[]", encoding="utf-8")
+    run("events", "import", empty, "--home", home, code=2)
+    missing = run("events", "import", tmp_path / "nope.json", "--home", home, code=5)
+    assert missing.stderr.startswith("error: ")
+    latin = tmp_path / "latin.json"
+    latin.write_bytes(b'[{"eventID": "\xe9"}]')
+    assert "not UTF-8" in run("events", "import", latin, "--home", home, code=2).stderr
+
+
+def test_the_format_is_guessed_from_extension_then_content(tmp_path: Path) -> None:
+    assert guess_format(Path("a.JSON"), "") == "dcsa-json"
+    assert guess_format(Path("a.edi"), "") == "iftsta"
+    assert guess_format(Path("a.csv"), "") == "csv"
+    assert guess_format(Path("feed"), '\ufeff  [{"eventID": 1}]') == "dcsa-json"
+    assert guess_format(Path("feed"), "UNA:+.? 'UNB+UNOC:3") == "iftsta"
+    assert guess_format(Path("feed"), "event_time,classifier,event") == "csv"
+    with pytest.raises(InputError, match="unknown format"):
+        reader_for("xml")
+
+
+def test_a_missing_reader_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    def missing(name: str) -> Any:
+        raise ModuleNotFoundError(name)
+
+    monkeypatch.setattr("corridor.cli.events_cmd.importlib.import_module", missing)
+    with pytest.raises(InputError, match="no UN/EDIFACT IFTSTA reader"):
+        reader_for("iftsta")
+
+
+def _has(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(
+    not _has("corridor.interop.edifact.iftsta"),
+    reason="the IFTSTA reader (corridor.interop.edifact.iftsta) is not in this build",
+)
+def test_an_iftsta_interchange_imports_as_its_dcsa_json_equivalent(
+    home: Path, tmp_path: Path
+) -> None:
+    copied = tmp_path / "status.txt"  # no telling extension: the content says EDIFACT
+    shutil.copy(IFTSTA, copied)
+    first = summary_line(run("events", "import", copied, "--home", home))
+    assert "(iftsta)" in first
+    assert "rejected 0" in first
+    equivalent = IFTSTA.with_suffix(".equivalent.json")
+    again = summary_line(run("events", "import", equivalent, "--home", home))
+    assert ": stored 0, updated 0," in again
+    assert "rejected 0" in again
+
+
+@pytest.mark.skipif(
+    not _has("corridor.interop.rail_csv"),
+    reason="the rail CSV reader (corridor.interop.rail_csv) is not in this build",
+)
+def test_a_rail_csv_imports_and_its_bad_lines_are_named(home: Path) -> None:
+    first = summary_line(run("events", "import", RAIL_CSV, "--home", home))
+    assert "(csv)" in first
+    assert "rejected 0" in first
+    bad = run("events", "import", RAIL_CSV.with_name("bad_lines.csv"), "--home", home)
+    assert all(line.startswith("line ") for line in bad.stderr.strip().splitlines())

@@ -12,6 +12,8 @@ limit; beyond it they answer an HTML 429 page with ``Retry-After``.
                            form); sign out
 ``/documents/{ref}``       the bill of lading, its signed history and the actions allowed now
                            (the reference percent-encoded: DCSA allows spaces and '/')
+``/corridor``              the corridor's transit times, on-time share and dwell at Qinzhou
+                           (charts), and the journeys of the party's documents (signed in)
 ``/issue``                 issue a new eBL (carriers): upload DCSA JSON or fill the form
 ``/verify``                check a bundle offline (public)
 ``/log``                   the log's checkpoints and a consistency check (public)
@@ -36,7 +38,14 @@ from corridor.api import problems
 from corridor.api.hygiene import is_api_path
 from corridor.api.ratelimit import RateLimitedError
 from corridor.errors import CorridorError
-from corridor.web import views_documents, views_home, views_issue, views_public, views_signin
+from corridor.web import (
+    views_corridor,
+    views_documents,
+    views_home,
+    views_issue,
+    views_public,
+    views_signin,
+)
 from corridor.web.forms import TooLargeError
 from corridor.web.session import CsrfError
 from corridor.web.templating import HERE, error_page
@@ -133,6 +142,7 @@ def install(app: FastAPI) -> None:
         views_home.router,
         views_signin.router,
         views_documents.router,
+        views_corridor.router,
         views_issue.router,
         views_public.router,
     ):

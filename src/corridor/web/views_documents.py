@@ -32,11 +32,13 @@ from corridor.domain.title import (
 )
 from corridor.errors import CorridorError, InputError, NotFoundError
 from corridor.services.bundle import build_bundle
+from corridor.services.journeys import JourneySources
 from corridor.services.node import Node
 from corridor.services.pint_transfers import transfers_of
 from corridor.storage import queries
 from corridor.web import session, words
 from corridor.web.forms import read_form
+from corridor.web.journey_view import journey_section, sources_of
 from corridor.web.render import bill_of_lading
 from corridor.web.templating import document_path, page
 from corridor.web.timeline import timeline
@@ -150,7 +152,10 @@ def _not_found(request: Request, reference: str) -> Response:
     )
 
 
-def document_context(node: Node, me: Party, reference: str) -> dict[str, Any]:
+def document_context(
+    node: Node, me: Party, reference: str, sources: JourneySources | None = None
+) -> dict[str, Any]:
+    """The document page's values; ``sources`` give the journey its events and history."""
     row = node.record(reference)
     record = row.record
     parties = node.parties()
@@ -169,6 +174,7 @@ def document_context(node: Node, me: Party, reference: str) -> dict[str, Any]:
         "pint_transfers": transfers_of(node, reference),
         "actions": _action_forms(record, me.party_id, parties),
         "is_holder": record.possessor == me.party_id,
+        "journey": journey_section(node, reference, sources or JourneySources()),
     }
 
 
@@ -177,7 +183,7 @@ def _document_page(request: Request, reference: str, error: str | None, status: 
     if isinstance(reader, Response):
         return reader
     me, node = reader
-    context = document_context(node, me, reference)
+    context = document_context(node, me, reference, sources_of(request))
     context["error"] = error
     return page(request, "document.html", context, status)
 

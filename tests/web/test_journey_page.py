@@ -200,11 +200,22 @@ def test_unreadable_events_are_left_out_with_the_reason(journey_web: Web) -> Non
     assert "is not an RFC 3339 date-time" in journey
 
 
-def test_without_an_event_source_the_journey_is_the_plan(web: Web) -> None:
-    journey = _section(web.sign_in("exporter").get("/documents/WLSM26CQSG0101").text)
-    assert journey.count('class="leg-status status-planned"') == 2
-    assert "No past journeys are stored yet" in journey
-    assert len(_svgs(journey)) == 1
+def test_the_app_reads_the_event_store_and_the_title_register(web: Web) -> None:
+    """``seed_corridor`` loads the demo's events into the store; the app's own sources read them
+    back, with the title actions of the signed log as SHIPMENT events."""
+    client = web.sign_in("carrier")
+    on_train = _section(client.get("/documents/WLSM26CQSG0101").text)
+    assert on_train.count('class="leg-status status-in-progress"') == 1
+    assert on_train.count('class="leg-status status-planned"') == 1
+    assert "Bill of lading issued" in on_train
+    assert len(_svgs(on_train)) == 1
+    delivered = _section(client.get("/documents/WLSM26CQSG0105").text)
+    assert delivered.count('class="leg-status status-completed"') == 2
+    for said in ("Bill of lading issued", "surrender for delivery requested"):
+        assert said in delivered
+    assert "Bill of lading surrendered for delivery" in delivered
+    overdue = _section(client.get(f"/documents/{OVERDUE}").text)
+    assert "No vessel departure from Qinzhou (CNQZH)" in overdue
 
 
 def test_the_corridor_page_charts_the_demo_history(journey_web: Web) -> None:
@@ -250,8 +261,10 @@ def test_the_corridor_page_lists_the_partys_documents_with_the_overdue_one(
     assert ">WLSM26CQSG0105</a>" in exporter_list.group(0)
 
 
-def test_the_corridor_page_without_history_says_what_to_do(web: Web) -> None:
-    page = web.sign_in("cq_bank").get("/corridor")
+def test_the_corridor_page_without_history_says_what_to_do(sqlite_node: Node) -> None:
+    ids = seed_parties(sqlite_node)  # parties only: no bills, no tracking events
+    with TestClient(create_app(sqlite_node)) as client:
+        page = Web(sqlite_node, ids, client).sign_in("cq_bank").get("/corridor")
     assert page.status_code == 200
     empty = re.search(r'data-testid="corridor-empty".*?</div>', page.text, re.S)
     assert empty is not None

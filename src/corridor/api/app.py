@@ -34,6 +34,9 @@ from corridor.api.routes_tnt_subscriptions import router as tnt_subscriptions_ro
 from corridor.api.routes_tnt_v22 import router as tnt_v22_router
 from corridor.api.routes_tnt_v30 import router as tnt_v30_router
 from corridor.services.access import Access
+from corridor.services.events import EventStore
+from corridor.services.journey_events import node_event_source
+from corridor.services.journeys import JourneySources
 from corridor.services.node import Node
 from corridor.services.pint_keys import PintKeys
 from corridor.services.pint_receiver import PintReceiver
@@ -65,6 +68,8 @@ def create_app(node: Node, *, rate_limiter: RateLimiter | None = None, web: bool
     app.state.access = Access(node)
     app.state.rate_limiter = rate_limiter if rate_limiter is not None else RateLimiter()
     app.state.metrics = metrics.Metrics(node)
+    journey_events = node_event_source(node, EventStore(node))
+    app.state.journey_sources = JourneySources.for_node(node, events=journey_events)
     pint_keys = PintKeys(node)
     app.state.pint_receiver = PintReceiver(node, pint_keys)
     app.state.pint_sender = PintSender(node, pint_keys)

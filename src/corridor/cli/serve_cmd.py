@@ -23,6 +23,7 @@ from corridor.cli.context import opened_node
 from corridor.errors import NodeError
 from corridor.services import demo as demo_corridor
 from corridor.services.access import SIGNIN, Access
+from corridor.services.demo_events import HISTORY_SIZE, corridor_journeys
 from corridor.services.node import Node
 
 HostOption = Annotated[str, typer.Option("--host", help="Address to listen on.")]
@@ -92,9 +93,14 @@ def demo(
             _run_script(node, path)
             return
         out.print(f"[bold]Corridor demo[/bold]: a fresh node in {path}")
-        ids = demo_corridor.seed_corridor(node)
+        ids = demo_corridor.seed_corridor(node, history=HISTORY_SIZE)
+        cargo = {j.reference: j.story for j in corridor_journeys(node.clock())}
         for document in demo_corridor.DEMO_DOCUMENTS:
-            out.print(f"  {document.reference}  {document.story}", markup=False)
+            where = cargo.get(document.reference, "")
+            out.print(f"  {document.reference}  {document.story}; {where}", markup=False)
+        out.print(
+            f"  and {HISTORY_SIZE} past journeys for the corridor page's charts", markup=False
+        )
         url = base_url(host, port)
         _print_links(node, ids, url)
         out.print(f"Serving at {url}  (API docs {url}/docs; Ctrl-C stops)", markup=False)

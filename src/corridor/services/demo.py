@@ -21,6 +21,8 @@ from typing import Any
 from corridor.domain.party import IdentifyingCode, Role
 from corridor.domain.title import ActionCode
 from corridor.services.bundle import build_bundle
+from corridor.services.demo_events import corridor_journeys, history_journeys
+from corridor.services.events import EventStore
 from corridor.services.node import Node
 from corridor.services.verify import verify_bundle
 
@@ -129,10 +131,12 @@ def run_script(node: Node, bundle_path: Path) -> Iterator[str]:
 class DemoDocument:
     reference: str
     story: str
-    steps: tuple[tuple[ActionCode, str, str | None], ...]
+    steps: tuple[Step3, ...]
 
 
-_TO_SG_BANK: tuple[tuple[ActionCode, str, str | None], ...] = (
+Step3 = tuple[ActionCode, str, str | None]  # an action, its actor and its recipient (role keys)
+
+_TO_SG_BANK: tuple[Step3, ...] = (
     (ActionCode.ENDORSE_TO_ORDER, "exporter", "cq_bank"),
     (ActionCode.TRANSFER, "exporter", "cq_bank"),
     (ActionCode.ENDORSE_TO_ORDER, "cq_bank", "sg_bank"),
@@ -142,6 +146,12 @@ _TO_IMPORTER = (
     *_TO_SG_BANK,
     (ActionCode.ENDORSE, "sg_bank", "importer"),
     (ActionCode.TRANSFER, "sg_bank", "importer"),
+)
+
+_DELIVERED: tuple[Step3, ...] = (
+    *_TO_IMPORTER,
+    (ActionCode.SURRENDER_FOR_DELIVERY, "importer", "carrier"),
+    (ActionCode.SACC, "carrier", "importer"),
 )
 
 DEMO_DOCUMENTS = (
@@ -156,11 +166,7 @@ DEMO_DOCUMENTS = (
     DemoDocument(
         "WLSM26CQSG0105",
         "delivered: surrendered and accepted",
-        (
-            *_TO_IMPORTER,
-            (ActionCode.SURRENDER_FOR_DELIVERY, "importer", "carrier"),
-            (ActionCode.SACC, "carrier", "importer"),
-        ),
+        _DELIVERED,
     ),
 )
 
@@ -172,17 +178,37 @@ def document_with_reference(reference: str) -> dict[str, Any]:
     return document
 
 
-def seed_corridor(node: Node) -> dict[str, str]:
-    """Parties and a few documents in different states on a fresh node; party ids by key."""
+def seed_corridor(node: Node, *, history: int = 0) -> dict[str, str]:
+    """Parties and the five demo bills in different states on a fresh node; party ids by key.
+
+    Each bill's journey is placed around the node's clock (``services.demo_events``): one
+    container on the train, one at Qinzhou overdue for its vessel, one at sea, one discharged,
+    one delivered; their tracking events go into the event store. ``history`` past journeys
+    (issued, surrendered and accepted, with their events) give the corridor page its charts and
+    the ETA its leg durations.
+    """
     ids = seed_parties(node)
-    for demo in DEMO_DOCUMENTS:
-        document = document_with_reference(demo.reference)
-        node.issue(document, carrier=ids["carrier"], to=ids["exporter"])
-        for code, actor, recipient in demo.steps:
-            node.act(
-                demo.reference,
-                code,
-                actor=ids[actor],
-                recipient=None if recipient is None else ids[recipient],
-            )
+    now = node.clock()
+    steps = {demo.reference: demo.steps for demo in DEMO_DOCUMENTS}
+    journeys = corridor_journeys(now)
+    for journey in journeys:
+        _issue_with_steps(node, ids, journey.document, steps[journey.reference])
+    for journey in history_journeys(now, history) if history else ():
+        _issue_with_steps(node, ids, journey.document, _DELIVERED)
+        journeys.append(journey)
+    EventStore(node).ingest_events([event for j in journeys for event in j.events], "demo")
     return ids
+
+
+def _issue_with_steps(
+    node: Node, ids: dict[str, str], document: dict[str, Any], steps: tuple[Step3, ...]
+) -> None:
+    reference = document["transportDocumentReference"]
+    node.issue(document, carrier=ids["carrier"], to=ids["exporter"])
+    for code, actor, recipient in steps:
+        node.act(
+            reference,
+            code,
+            actor=ids[actor],
+            recipient=None if recipient is None else ids[recipient],
+        )

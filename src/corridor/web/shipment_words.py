@@ -34,6 +34,7 @@ SHIPMENT_WORDS = {
     "RECE": "received",
     "CONFIRMED": "confirmed",
     "CONF": "confirmed",
+    "DECLINED": "declined",
     "REJECTED": "rejected",
     "REJE": "rejected",
     "DRAFTED": "drafted",

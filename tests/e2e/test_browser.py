@@ -292,12 +292,35 @@ def test_the_tour(browser: Browser, demo: Demo) -> None:
     context.close()
 
 
+def test_the_journey_and_the_corridor(browser: Browser, demo: Demo) -> None:
+    """The demo's tracking events on a bill's page and on the corridor page."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    sign_in(page, demo, "cq_bank")
+    page.goto(f"{demo.base}/documents/WLSM26CQSG0102")
+    journey = page.get_by_test_id("journey")
+    expect(journey.get_by_test_id("journey-alerts")).to_contain_text(
+        "No vessel departure from Qinzhou (CNQZH)"
+    )
+    expect(journey.get_by_test_id("eta")).to_be_visible()
+    expect(journey.get_by_test_id("journey-legs").locator("tbody tr")).to_have_count(2)
+    expect(journey.get_by_test_id("journey-map")).to_be_visible()
+    expect(journey.get_by_test_id("journey-timeline")).to_contain_text("Bill of lading issued")
+    shot(page, "13-journey-overdue")
+    page.get_by_role("link", name="Corridor", exact=True).click()
+    expect(page.get_by_test_id("corridor-performance").locator("svg")).to_have_count(3)
+    expect(page.get_by_test_id("corridor-figures")).to_contain_text("Dwell at Qinzhou")
+    shot(page, "14-corridor")
+    context.close()
+
+
 def test_phone_width_has_no_horizontal_scroll(browser: Browser, demo: Demo) -> None:
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
     page.set_default_timeout(10_000)
     sign_in(page, demo, "carrier")
-    for path in ("/", "/documents/WLSM26CQSG0104", "/issue", "/verify", "/log"):
+    for path in ("/", "/documents/WLSM26CQSG0102", "/corridor", "/issue", "/verify", "/log"):
         page.goto(demo.base + path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, (path, width)

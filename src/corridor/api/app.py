@@ -41,6 +41,7 @@ from corridor.services.node import Node
 from corridor.services.pint_keys import PintKeys
 from corridor.services.pint_receiver import PintReceiver
 from corridor.services.pint_sender import PintSender
+from corridor.services.title_feed import TitleFeed
 from corridor.web.pages import install as install_web
 
 DESCRIPTION = """
@@ -68,8 +69,10 @@ def create_app(node: Node, *, rate_limiter: RateLimiter | None = None, web: bool
     app.state.access = Access(node)
     app.state.rate_limiter = rate_limiter if rate_limiter is not None else RateLimiter()
     app.state.metrics = metrics.Metrics(node)
-    journey_events = node_event_source(node, EventStore(node))
+    event_store = EventStore(node)
+    journey_events = node_event_source(node, event_store)
     app.state.journey_sources = JourneySources.for_node(node, events=journey_events)
+    _feed_title_events(app, TitleFeed(node, event_store))
     pint_keys = PintKeys(node)
     app.state.pint_receiver = PintReceiver(node, pint_keys)
     app.state.pint_sender = PintSender(node, pint_keys)
@@ -101,6 +104,23 @@ def create_app(node: Node, *, rate_limiter: RateLimiter | None = None, web: bool
     if web:
         install_web(app)
     return app
+
+
+def _feed_title_events(app: FastAPI, feed: TitleFeed) -> None:
+    """Title actions become SHIPMENT events: catch up at start, then after each action."""
+    previous = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(running: Any) -> AsyncIterator[Any]:
+        await run_in_threadpool(feed.sync)
+        feed.node.after_commit.append(feed.after_commit)
+        try:
+            async with previous(running) as state:
+                yield state
+        finally:
+            feed.node.after_commit.remove(feed.after_commit)
+
+    app.router.lifespan_context = lifespan
 
 
 def _run_pint_sender(app: FastAPI, sender: PintSender) -> None:

@@ -10,11 +10,15 @@ Corridor action                ``shipmentEventType``                  note
 ``ISSUE``                      ``ISSUED``
 ``SURRENDER_FOR_DELIVERY``     ``PENDING_SURRENDER_FOR_DELIVERY``      the carrier must answer
 ``SURRENDER_FOR_AMENDMENT``    ``PENDING_SURRENDER_FOR_AMENDMENT``
-``SACC``                       ``SURRENDERED_FOR_DELIVERY`` (or       as the surrender was
-                               ``SURRENDERED_FOR_AMENDMENT``)
+``SACC``                       ``SURRENDERED`` (or                    as the surrender was;
+                               ``SURRENDERED_FOR_AMENDMENT``)         see below
 ``SREJ``                       ``DECLINED``                            the surrender is declined
 ``VOID``                       ``VOIDED``
 =============================  =====================================  ==========================
+
+An accepted surrender for delivery is ``SURRENDERED`` rather than TNT 3.0's narrower
+``SURRENDERED_FOR_DELIVERY``: TNT 2.2 has a code for it (``SURR``), so the event reaches 2.2
+readers and subscribers too, and for a bill of lading it means the same.
 
 Transfers and endorsements change who holds the bill, not the shipment: TNT has no word for
 them, and the signed history already shows them. Node entries (IMPORT, EXPORT, RETURN) are not
@@ -41,14 +45,14 @@ SHIPMENT_EVENT_TYPES: dict[ActionCode, str] = {
     ActionCode.VOID: "VOIDED",
 }
 _ACCEPTED_SURRENDER = {
-    ActionCode.SURRENDER_FOR_DELIVERY: "SURRENDERED_FOR_DELIVERY",
+    ActionCode.SURRENDER_FOR_DELIVERY: "SURRENDERED",
     ActionCode.SURRENDER_FOR_AMENDMENT: "SURRENDERED_FOR_AMENDMENT",
 }
 _REASONS = {
     "ISSUED": "the carrier issued the electronic bill of lading",
     "PENDING_SURRENDER_FOR_DELIVERY": "the holder surrendered the bill for delivery",
     "PENDING_SURRENDER_FOR_AMENDMENT": "the holder surrendered the bill for amendment",
-    "SURRENDERED_FOR_DELIVERY": "the carrier accepted the surrender: the cargo may be released",
+    "SURRENDERED": "the carrier accepted the surrender: the cargo may be released",
     "SURRENDERED_FOR_AMENDMENT": "the carrier accepted the surrender for amendment",
     "DECLINED": "the carrier rejected the surrender; the bill went back to its holder",
     "VOIDED": "the carrier voided the electronic bill",

@@ -7,11 +7,9 @@
   other document references) or one of its containers, current versions only; and
 * the document's title actions as TNT 3.0.0 SHIPMENT events (``domain.title_events``: ISSUED,
   PENDING_SURRENDER_FOR_DELIVERY, SURRENDERED_FOR_DELIVERY, ...), read from the signed log at
-  the time of the request, so the timeline shows title and cargo together and can never
-  disagree with the register.
-
-The title events are derived, not stored: a title action writes one entry to the log and nothing
-else, and the TNT endpoints (``/v2/events``, ``/events``) list what operators reported.
+  the time of the request, so the timeline shows title and cargo together and never lags the
+  register. The running node also feeds them to the event store (``services.title_feed``) for
+  the TNT endpoints and subscribers; one already stored is not listed twice.
 """
 
 from __future__ import annotations
@@ -50,7 +48,9 @@ def node_event_source(node: Node, store: EventStore) -> EventSource:
                     break
                 after = page[-1].seq
         stored = [found[seq] for seq in sorted(found)]
-        return [*stored, *title_shipment_events(node, reference)]
+        known = {event.get("eventID") for event in stored}
+        titles = [e for e in title_shipment_events(node, reference) if e["eventID"] not in known]
+        return [*stored, *titles]
 
     return events
 

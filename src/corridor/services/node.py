@@ -119,6 +119,9 @@ class Node:
         # Called with the receipt and the recipient of an ENDORSE, ENDORSE_TO_ORDER or SACC
         # whose recipient is a party of another platform (PINT's notification-only envelope).
         self.on_notify: Callable[[Receipt, str], None] | None = None
+        # Called with every receipt once it is durable (e.g. the title events feed); a hook
+        # must not raise: the action is already committed.
+        self.after_commit: list[Callable[[Receipt], None]] = []
         self.writer = LogWriter(engine, config.platform, self._keys.signing_key)
         self._committer: GroupCommitter[Request, Receipt] = GroupCommitter(
             self.writer.commit_batch,
@@ -368,6 +371,8 @@ class Node:
     def _announce(self, receipt: Receipt, *, exports: bool = True) -> Receipt:
         """Hand the receipt to the PINT sender if a party of another platform now holds it, and
         to the surrender hook if a carrier of this node now has a surrender to answer."""
+        for hook in self.after_commit:
+            hook(receipt)
         local = self.is_local(receipt.record.possessor)
         if exports and self.on_export is not None and not local:
             self.on_export(receipt)

@@ -322,22 +322,23 @@ def entries_of(conn: Connection, reference: str) -> list[EntryRow]:
     return [entry_from_row(row) for row in conn.execute(query).all()]
 
 
+def entries_from(conn: Connection, start: int, limit: int) -> list[EntryRow]:
+    """Up to ``limit`` entries from leaf index ``start`` on, in log order."""
+    query = (
+        select(tables.entries)
+        .where(tables.entries.c.leaf_index >= start)
+        .order_by(tables.entries.c.leaf_index)
+        .limit(limit)
+    )
+    return [entry_from_row(row) for row in conn.execute(query).all()]
+
+
 def iter_entries(conn: Connection, batch: int = 5000) -> Iterator[EntryRow]:
     """Every entry in log order, read in pages."""
     start = 0
-    while True:
-        query = (
-            select(tables.entries)
-            .where(tables.entries.c.leaf_index >= start)
-            .order_by(tables.entries.c.leaf_index)
-            .limit(batch)
-        )
-        rows = conn.execute(query).all()
-        if not rows:
-            return
-        for row in rows:
-            yield entry_from_row(row)
-        start = int(rows[-1].leaf_index) + 1
+    while rows := entries_from(conn, start, batch):
+        yield from rows
+        start = rows[-1].leaf_index + 1
 
 
 def leaf_hashes_from(conn: Connection, start: int) -> list[bytes]:

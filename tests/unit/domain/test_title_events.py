@@ -30,7 +30,7 @@ def _event(code: ActionCode, surrendered_for: ActionCode | None = None) -> dict[
         (ActionCode.ISSUE, None, "ISSUED"),
         (ActionCode.SURRENDER_FOR_DELIVERY, None, "PENDING_SURRENDER_FOR_DELIVERY"),
         (ActionCode.SURRENDER_FOR_AMENDMENT, None, "PENDING_SURRENDER_FOR_AMENDMENT"),
-        (ActionCode.SACC, ActionCode.SURRENDER_FOR_DELIVERY, "SURRENDERED_FOR_DELIVERY"),
+        (ActionCode.SACC, ActionCode.SURRENDER_FOR_DELIVERY, "SURRENDERED"),
         (ActionCode.SACC, ActionCode.SURRENDER_FOR_AMENDMENT, "SURRENDERED_FOR_AMENDMENT"),
         (ActionCode.SREJ, None, "DECLINED"),
         (ActionCode.VOID, None, "VOIDED"),

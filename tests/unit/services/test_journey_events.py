@@ -32,7 +32,7 @@ def test_stored_events_then_title_events_of_the_document(node: Node) -> None:
     assert _shipment_types(titles) == [
         "ISSUED",
         "PENDING_SURRENDER_FOR_DELIVERY",
-        "SURRENDERED_FOR_DELIVERY",
+        "SURRENDERED",
     ]
     for event in titles:
         assert schema_errors(TNT30_SPEC_FILE, "Event", event) == []

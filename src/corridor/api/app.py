@@ -20,6 +20,8 @@ from corridor.api import metrics, openapi, problems
 from corridor.api.dcsa_v303 import install_worker as install_dcsa_worker
 from corridor.api.hygiene import RequestHygiene
 from corridor.api.ratelimit import RateLimiter
+from corridor.api.routes_alerts import install_worker as install_alert_worker
+from corridor.api.routes_alerts import router as alerts_router
 from corridor.api.routes_dcsa_end import router as dcsa_end_router
 from corridor.api.routes_dcsa_iss import router as dcsa_iss_router
 from corridor.api.routes_dcsa_sur import router as dcsa_sur_router
@@ -95,6 +97,8 @@ def create_app(node: Node, *, rate_limiter: RateLimiter | None = None, web: bool
     app.include_router(tnt_subscriptions_router)
     app.include_router(tnt_v30_router)
     install_tnt_worker(app, node)
+    app.include_router(alerts_router)
+    install_alert_worker(app, node)
 
     @app.get("/metrics", include_in_schema=False)
     def prometheus() -> Response:

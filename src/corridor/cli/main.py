@@ -8,6 +8,7 @@ from typing import Any
 import typer
 
 from corridor.cli import (
+    alerts_cmd,
     bench_cmd,
     ebl_cmd,
     events_cmd,
@@ -37,6 +38,7 @@ app.add_typer(log_cmd.app, name="log", help="Checkpoints and audit of the Merkle
 app.add_typer(iss_cmd.app, name="iss", help="DCSA issuance requests (EBL_ISS 3.0.3).")
 app.add_typer(sur_cmd.app, name="sur", help="DCSA surrender requests (EBL_SUR 3.0.3).")
 app.add_typer(events_cmd.app, name="events", help="Tracking events (DCSA Track & Trace).")
+app.add_typer(alerts_cmd.app, name="alerts", help="Overdue journey alerts and their delivery.")
 app.add_typer(bench_cmd.app, name="bench", help="Benchmarks (JSON output).")
 
 

@@ -25,6 +25,11 @@ implementation does; the signature is computed at each attempt, so a reset secre
 callbacks still pending. A 2xx answer delivers; 408, 425, 429, 5xx and network errors retry
 after ``dcsa_outbox.backoff`` (2 s doubling, at most 1 h) until ``MAX_ATTEMPTS``; another 4xx is a
 final refusal. A row is leased before it is sent, so two workers never send it twice at once.
+
+Shared with the overdue-alert subscriptions (``services.alert_subscriptions``): ``SecretSeal``
+(the sealing, under a key per purpose), ``check_callback`` and ``decode_secret`` (the body
+rules), ``signature`` and ``CallbackSender`` (the delivery and retry policy above, over any
+``storage.event_subscriptions.CallbackTables``).
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ import logging
 import re
 import secrets
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -61,7 +66,16 @@ from corridor.storage.engine import writing
 if TYPE_CHECKING:
     from corridor.services.events import Accepted
 
-__all__ = ["BATCH", "MAX_ATTEMPTS", "Subscriptions", "signature"]
+__all__ = [
+    "BATCH",
+    "MAX_ATTEMPTS",
+    "CallbackSender",
+    "SecretSeal",
+    "Subscriptions",
+    "check_callback",
+    "decode_secret",
+    "signature",
+]
 
 log = logging.getLogger("corridor.tnt")
 
@@ -86,12 +100,14 @@ def _filters_of(body: Mapping[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in body.items() if name in V22_FILTER_NAMES}
 
 
-def _check_callback(url: str) -> None:
+def check_callback(url: str) -> None:
+    """Refuse a ``callbackUrl`` that is not an absolute ``http(s)://`` URL."""
     if _CALLBACK.fullmatch(url) is None:
         raise EventRuleError("callbackUrl", "must be an absolute http:// or https:// URL")
 
 
-def _decode_secret(text: str) -> bytes:
+def decode_secret(text: str) -> bytes:
+    """The bytes of a base64 ``secret`` (``format: byte``) of 16 to 1024 bytes, or refuse it."""
     try:
         secret = base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
@@ -102,25 +118,25 @@ def _decode_secret(text: str) -> bytes:
     return secret
 
 
-class Subscriptions:
-    """The node's TNT 2.2 subscriptions and callback outbox. ``http`` may be given (tests)."""
+class SecretSeal:
+    """Subscription secrets at rest: AES-256-GCM under a key derived for ``purpose``.
 
-    def __init__(self, node: Node, http: httpx.Client | None = None) -> None:
+    The stored blob is the 12-byte nonce and the ciphertext; the subscription id is the
+    associated data, so a sealed secret cannot be moved to another subscription.
+    """
+
+    def __init__(self, node: Node, purpose: str) -> None:
         self.node = node
-        self._http = http
-        self._owned = http is None
-        self._filters: dict[tuple[str, str], EventFilter] = {}
-
-    # Secrets ------------------------------------------------------------------------------
+        self.purpose = purpose
 
     def _aead(self) -> AESGCM:
-        return AESGCM(self.node.derive_secret(_SEAL_PURPOSE))
+        return AESGCM(self.node.derive_secret(self.purpose))
 
-    def _seal(self, subscription_id: str, secret: bytes) -> bytes:
+    def seal(self, subscription_id: str, secret: bytes) -> bytes:
         nonce = secrets.token_bytes(12)
         return nonce + self._aead().encrypt(nonce, secret, subscription_id.encode())
 
-    def _unseal(self, row: rows.SubscriptionRow) -> bytes:
+    def open(self, row: rows.SubscriptionRow) -> bytes:
         blob = row.sealed_secret
         try:
             return self._aead().decrypt(blob[:12], blob[12:], row.subscription_id.encode())
@@ -129,19 +145,29 @@ class Subscriptions:
                 f"the secret of subscription {row.subscription_id} cannot be opened"
             ) from None
 
+
+class Subscriptions:
+    """The node's TNT 2.2 subscriptions and callback outbox. ``http`` may be given (tests)."""
+
+    def __init__(self, node: Node, http: httpx.Client | None = None) -> None:
+        self.node = node
+        self._filters: dict[tuple[str, str], EventFilter] = {}
+        self._secrets = SecretSeal(node, _SEAL_PURPOSE)
+        self._sender = CallbackSender(node, rows.TNT, self._secrets.open, _tnt_headers, http=http)
+
     # CRUD ---------------------------------------------------------------------------------
 
     def create(self, owner: str, body: object) -> dict[str, Any]:
         """Register a ``subscriptionBodyWithSecret``; returns the view (without the secret)."""
         checked = self._checked(body, "subscriptionBodyWithSecret")
-        secret = _decode_secret(checked["secret"])
+        secret = decode_secret(checked["secret"])
         subscription_id = str(uuid.uuid4())
         now = self.node.clock()
         row = rows.SubscriptionRow(
             subscription_id=subscription_id,
             owner=owner,
             callback_url=checked["callbackUrl"],
-            sealed_secret=self._seal(subscription_id, secret),
+            sealed_secret=self._secrets.seal(subscription_id, secret),
             filters=orjson.dumps(_filters_of(checked)).decode(),
             created_at=now,
             updated_at=now,
@@ -191,7 +217,7 @@ class Subscriptions:
             raise EventRuleError(*errors[0])
         if not isinstance(body, Mapping) or not isinstance(body.get("secret"), str):
             raise EventRuleError("secret", "is required: the new shared secret, base64")
-        sealed = self._seal(subscription_id, _decode_secret(body["secret"]))
+        sealed = self._secrets.seal(subscription_id, decode_secret(body["secret"]))
         with writing(self.node.engine) as conn:
             rows.update_subscription(
                 conn, subscription_id, sealed_secret=sealed, updated_at=self.node.clock()
@@ -199,7 +225,7 @@ class Subscriptions:
 
     def secret_of(self, subscription_id: str) -> bytes:
         """The shared secret's bytes (for the sender, and for tests acting as the subscriber)."""
-        return self._unseal(self._visible(None, subscription_id))
+        return self._secrets.open(self._visible(None, subscription_id))
 
     def _visible(self, viewer: str | None, subscription_id: str) -> rows.SubscriptionRow:
         with self.node.engine.connect() as conn:
@@ -214,7 +240,7 @@ class Subscriptions:
         if errors:
             raise EventRuleError(*errors[0])
         assert isinstance(body, Mapping)
-        _check_callback(body["callbackUrl"])
+        check_callback(body["callbackUrl"])
         filter_from_v22(_filters_of(body))  # refuses unknown codes, naming the field
         return body
 
@@ -257,13 +283,54 @@ class Subscriptions:
     # Delivery -----------------------------------------------------------------------------
 
     def deliveries(self, subscription_id: str) -> list[rows.DeliveryRow]:
+        return self._sender.deliveries(subscription_id)
+
+    def deliver_due(self, limit: int = 50) -> int:
+        """Attempt every due callback (at most ``limit``); returns how many were attempted."""
+        return self._sender.deliver_due(limit)
+
+    def close(self) -> None:
+        self._sender.close()
+
+
+def _tnt_headers(subscription: rows.SubscriptionRow) -> dict[str, str]:
+    return {"Subscription-ID": subscription.subscription_id, "API-Version": API_VERSION}
+
+
+class CallbackSender:
+    """Delivers the due callbacks of one outbox (``tables``) with the policy of the docstring.
+
+    ``secret_of`` opens a subscription's shared secret (the HMAC key); ``headers`` gives the
+    headers sent beside ``Content-Type`` and ``Notification-Signature``. ``http`` may be given
+    (tests: the subscriber's app).
+    """
+
+    def __init__(
+        self,
+        node: Node,
+        tables: rows.CallbackTables,
+        secret_of: Callable[[rows.SubscriptionRow], bytes],
+        headers: Callable[[rows.SubscriptionRow], Mapping[str, str]],
+        *,
+        http: httpx.Client | None = None,
+        label: str = "event callback",
+    ) -> None:
+        self.node = node
+        self.tables = tables
+        self._secret_of = secret_of
+        self._headers = headers
+        self._label = label
+        self._http = http
+        self._owned = http is None
+
+    def deliveries(self, subscription_id: str) -> list[rows.DeliveryRow]:
         with self.node.engine.connect() as conn:
-            return rows.deliveries_of(conn, subscription_id)
+            return rows.deliveries_of(conn, subscription_id, tables=self.tables)
 
     def deliver_due(self, limit: int = 50) -> int:
         """Attempt every due callback (at most ``limit``); returns how many were attempted."""
         with self.node.engine.connect() as conn:
-            due = rows.due_deliveries(conn, self.node.clock(), limit)
+            due = rows.due_deliveries(conn, self.node.clock(), limit, tables=self.tables)
         return sum(1 for row in due if self._attempt(row))
 
     def close(self) -> None:
@@ -278,9 +345,10 @@ class Subscriptions:
 
     def _attempt(self, row: rows.DeliveryRow) -> bool:
         with writing(self.node.engine) as conn:
-            if not rows.claim_delivery(conn, row, self.node.clock() + LEASE):
+            lease = self.node.clock() + LEASE
+            if not rows.claim_delivery(conn, row, lease, tables=self.tables):
                 return False  # another worker has it
-            subscription = rows.get_subscription(conn, row.subscription_id)
+            subscription = rows.get_subscription(conn, row.subscription_id, tables=self.tables)
         attempts = row.attempts + 1
         if subscription is None:
             self._finish(row.delivery_id, rows.CANCELLED, None, "the subscription was deleted")
@@ -288,9 +356,8 @@ class Subscriptions:
         body = row.body.encode("utf-8")
         headers = {
             "Content-Type": "application/json",
-            "Notification-Signature": signature(self._unseal(subscription), body),
-            "Subscription-ID": subscription.subscription_id,
-            "API-Version": API_VERSION,
+            "Notification-Signature": signature(self._secret_of(subscription), body),
+            **self._headers(subscription),
         }
         url = subscription.callback_url
         try:
@@ -309,7 +376,7 @@ class Subscriptions:
         elif status in _RETRY_STATUSES or status >= 500:
             self._retry(delivery_id, attempts, status, f"{url} answered {status}: {text}")
         else:
-            log.warning("event callback %s refused by %s: %s %s", delivery_id, url, status, text)
+            log.warning("%s %s refused by %s: %s %s", self._label, delivery_id, url, status, text)
             self._finish(delivery_id, rows.FAILED, status, f"{url} refused it: {status} {text}")
 
     def _retry(self, delivery_id: int, attempts: int, status: int | None, error: str) -> None:
@@ -323,6 +390,7 @@ class Subscriptions:
                 http_status=status,
                 error=error[:_ERROR_TEXT_MAX],
                 next_attempt_at=self.node.clock() + backoff(attempts),
+                tables=self.tables,
             )
 
     def _finish(self, delivery_id: int, status: str, http: int | None, error: str | None) -> None:
@@ -334,6 +402,7 @@ class Subscriptions:
                 http_status=http,
                 error=None if error is None else error[:_ERROR_TEXT_MAX],
                 at=self.node.clock(),
+                tables=self.tables,
             )
 
 

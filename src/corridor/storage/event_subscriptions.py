@@ -7,16 +7,20 @@
   DELIVERED (2xx), FAILED (a final refusal, or too many attempts) or CANCELLED (the subscription
   is gone). A due row is claimed by a compare-and-set on ``attempts`` that also moves
   ``next_attempt_at`` past a lease, so two workers never send it at once (as ``dcsa_outbox``).
+
+Every function works on a ``CallbackTables`` pair, TNT's (``TNT``) unless told otherwise: the
+overdue-alert subscriptions (``storage.alert_tables``) keep the same columns in their own tables
+and share these rows and this outbox code.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, insert, select, update
+from sqlalchemy import Connection, Row, Table, delete, insert, select, update
 
 from corridor.storage.access import as_utc
 from corridor.storage.tables import event_deliveries, event_subscriptions
@@ -26,6 +30,8 @@ __all__ = [
     "DELIVERED",
     "FAILED",
     "PENDING",
+    "TNT",
+    "CallbackTables",
     "DeliveryRow",
     "SubscriptionRow",
     "claim_delivery",
@@ -47,8 +53,16 @@ DELIVERED = "DELIVERED"
 FAILED = "FAILED"
 CANCELLED = "CANCELLED"
 
-subs = event_subscriptions.c
-outbox = event_deliveries.c
+
+@dataclass(frozen=True)
+class CallbackTables:
+    """A table of subscriptions and the outbox of their callbacks (same columns as TNT's)."""
+
+    subscriptions: Table
+    deliveries: Table
+
+
+TNT = CallbackTables(event_subscriptions, event_deliveries)
 
 
 @dataclass(frozen=True)
@@ -72,22 +86,33 @@ def _subscription(found: Row[Any]) -> SubscriptionRow:
     )
 
 
-def insert_subscription(conn: Connection, row: SubscriptionRow) -> None:
-    conn.execute(insert(event_subscriptions).values(**row.__dict__))
+def insert_subscription(
+    conn: Connection, row: SubscriptionRow, *, tables: CallbackTables = TNT
+) -> None:
+    conn.execute(insert(tables.subscriptions).values(**row.__dict__))
 
 
-def get_subscription(conn: Connection, subscription_id: str) -> SubscriptionRow | None:
+def get_subscription(
+    conn: Connection, subscription_id: str, *, tables: CallbackTables = TNT
+) -> SubscriptionRow | None:
+    subs = tables.subscriptions.c
     found = conn.execute(
-        select(event_subscriptions).where(subs.subscription_id == subscription_id)
+        select(tables.subscriptions).where(subs.subscription_id == subscription_id)
     ).first()
     return None if found is None else _subscription(found)
 
 
 def list_subscriptions(
-    conn: Connection, owner: str | None, *, after: str | None = None, limit: int | None = None
+    conn: Connection,
+    owner: str | None,
+    *,
+    after: str | None = None,
+    limit: int | None = None,
+    tables: CallbackTables = TNT,
 ) -> list[SubscriptionRow]:
     """Subscriptions in id order; ``owner`` None lists everyone's (the operator, the matcher)."""
-    query = select(event_subscriptions).order_by(subs.subscription_id)
+    subs = tables.subscriptions.c
+    query = select(tables.subscriptions).order_by(subs.subscription_id)
     if owner is not None:
         query = query.where(subs.owner == owner)
     if after is not None:
@@ -98,21 +123,26 @@ def list_subscriptions(
 
 
 def update_subscription(conn: Connection, subscription_id: str, **values: Any) -> bool:
+    subs = event_subscriptions.c
     result = conn.execute(
         update(event_subscriptions).where(subs.subscription_id == subscription_id).values(**values)
     )
     return result.rowcount == 1
 
 
-def delete_subscription(conn: Connection, subscription_id: str) -> bool:
+def delete_subscription(
+    conn: Connection, subscription_id: str, *, tables: CallbackTables = TNT
+) -> bool:
     """Delete the subscription and cancel its callbacks still pending."""
+    outbox = tables.deliveries.c
     conn.execute(
-        update(event_deliveries)
+        update(tables.deliveries)
         .where(outbox.subscription_id == subscription_id, outbox.status == PENDING)
         .values(status=CANCELLED)
     )
+    subscriptions = tables.subscriptions
     result = conn.execute(
-        delete(event_subscriptions).where(subs.subscription_id == subscription_id)
+        delete(subscriptions).where(subscriptions.c.subscription_id == subscription_id)
     )
     return result.rowcount == 1
 
@@ -125,7 +155,6 @@ class DeliveryRow:
     delivery_id: int
     subscription_id: str
     body: str
-    event_count: int
     status: str
     attempts: int
     next_attempt_at: datetime
@@ -133,10 +162,15 @@ class DeliveryRow:
     last_error: str | None
     created_at: datetime
     delivered_at: datetime | None
+    event_count: int = 1
+    """TNT: the events in the body. An outbox without the column (alerts) sends one item."""
+
+
+_DELIVERY_FIELDS = frozenset(f.name for f in fields(DeliveryRow))
 
 
 def _delivery(found: Row[Any]) -> DeliveryRow:
-    row = DeliveryRow(**found._mapping)
+    row = DeliveryRow(**{k: v for k, v in found._mapping.items() if k in _DELIVERY_FIELDS})
     delivered = None if row.delivered_at is None else as_utc(row.delivered_at)
     return replace(
         row,
@@ -166,23 +200,32 @@ def insert_deliveries(
         conn.execute(insert(event_deliveries), rows)
 
 
-def get_delivery(conn: Connection, delivery_id: int) -> DeliveryRow | None:
-    found = conn.execute(select(event_deliveries).where(outbox.delivery_id == delivery_id)).first()
+def get_delivery(
+    conn: Connection, delivery_id: int, *, tables: CallbackTables = TNT
+) -> DeliveryRow | None:
+    outbox = tables.deliveries.c
+    found = conn.execute(select(tables.deliveries).where(outbox.delivery_id == delivery_id)).first()
     return None if found is None else _delivery(found)
 
 
-def deliveries_of(conn: Connection, subscription_id: str) -> list[DeliveryRow]:
+def deliveries_of(
+    conn: Connection, subscription_id: str, *, tables: CallbackTables = TNT
+) -> list[DeliveryRow]:
+    outbox = tables.deliveries.c
     query = (
-        select(event_deliveries)
+        select(tables.deliveries)
         .where(outbox.subscription_id == subscription_id)
         .order_by(outbox.delivery_id)
     )
     return [_delivery(found) for found in conn.execute(query)]
 
 
-def due_deliveries(conn: Connection, now: datetime, limit: int) -> list[DeliveryRow]:
+def due_deliveries(
+    conn: Connection, now: datetime, limit: int, *, tables: CallbackTables = TNT
+) -> list[DeliveryRow]:
+    outbox = tables.deliveries.c
     query = (
-        select(event_deliveries)
+        select(tables.deliveries)
         .where(outbox.status == PENDING, outbox.next_attempt_at <= now)
         .order_by(outbox.next_attempt_at, outbox.delivery_id)
         .limit(limit)
@@ -190,10 +233,13 @@ def due_deliveries(conn: Connection, now: datetime, limit: int) -> list[Delivery
     return [_delivery(found) for found in conn.execute(query)]
 
 
-def claim_delivery(conn: Connection, row: DeliveryRow, lease_until: datetime) -> bool:
+def claim_delivery(
+    conn: Connection, row: DeliveryRow, lease_until: datetime, *, tables: CallbackTables = TNT
+) -> bool:
     """Lease ``row`` to this caller: True only if nobody else moved it since it was read."""
+    outbox = tables.deliveries.c
     result = conn.execute(
-        update(event_deliveries)
+        update(tables.deliveries)
         .where(
             outbox.delivery_id == row.delivery_id,
             outbox.status == PENDING,
@@ -212,10 +258,12 @@ def finish_delivery(
     http_status: int | None,
     error: str | None,
     at: datetime,
+    tables: CallbackTables = TNT,
 ) -> None:
     """Record a final outcome: DELIVERED, FAILED or CANCELLED."""
+    outbox = tables.deliveries.c
     conn.execute(
-        update(event_deliveries)
+        update(tables.deliveries)
         .where(outbox.delivery_id == delivery_id)
         .values(
             status=status,
@@ -233,9 +281,11 @@ def retry_delivery(
     http_status: int | None,
     error: str,
     next_attempt_at: datetime,
+    tables: CallbackTables = TNT,
 ) -> None:
+    outbox = tables.deliveries.c
     conn.execute(
-        update(event_deliveries)
+        update(tables.deliveries)
         .where(outbox.delivery_id == delivery_id, outbox.status == PENDING)
         .values(last_status=http_status, last_error=error, next_attempt_at=next_attempt_at)
     )

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, insert, inspect, select, text
 
-from corridor.storage import tables
+from corridor.storage import alert_tables, tables
 from corridor.storage.engine import writing
 
 Migration = tuple[int, str, Callable[[Connection], None]]
@@ -47,12 +47,17 @@ def _tracking_tables(conn: Connection) -> None:
     tables.metadata.create_all(conn, checkfirst=True, tables=tables.TRACKING_TABLES)
 
 
+def _alert_tables(conn: Connection) -> None:
+    tables.metadata.create_all(conn, checkfirst=True, tables=alert_tables.ALERT_TABLES)
+
+
 _LATER_TABLES = (
     *tables.ACCESS_TABLES,
     *tables.PLATFORM_TABLES,
     *tables.PINT_TABLES,
     *tables.ISS_SUR_TABLES,
     *tables.TRACKING_TABLES,
+    *alert_tables.ALERT_TABLES,
 )
 _LEDGER_TABLES = [t for t in tables.metadata.sorted_tables if t not in _LATER_TABLES]
 
@@ -63,6 +68,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     (4, "PINT transfers: chain entries, envelopes received and sent, documents", _pint_tables),
     (5, "DCSA issuance and surrender requests, and their outbox", _iss_sur_tables),
     (6, "tracking events (DCSA TNT), event subscriptions and their callbacks", _tracking_tables),
+    (7, "overdue alert subscriptions and their callbacks", _alert_tables),
 )
 LATEST_VERSION = MIGRATIONS[-1][0]
 

@@ -35,7 +35,10 @@ from typing import Any
 
 from corridor.domain.title import ActionCode
 
-__all__ = ["SHIPMENT_EVENT_TYPES", "title_event"]
+__all__ = ["SHIPMENT_EVENT_TYPES", "TITLE_EVENT_PREFIX", "title_event"]
+
+TITLE_EVENT_PREFIX = "corridor-title-"
+"""The ``eventID`` prefix of the node's own title events; no one else may report under it."""
 
 SHIPMENT_EVENT_TYPES: dict[ActionCode, str] = {
     ActionCode.ISSUE: "ISSUED",
@@ -81,7 +84,7 @@ def title_event(
     else:
         return None
     return {
-        "eventID": f"corridor-title-{entry_hash}",
+        "eventID": f"{TITLE_EVENT_PREFIX}{entry_hash}",
         "eventRouting": {
             "originatingParties": [
                 {"partyCode": platform, "codeListProvider": "ZZZ", "codeListName": "eblPlatform"}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -57,6 +58,9 @@ from corridor.storage.migrations import migrate
 from corridor.storage.repository import EntryRow, RegisterRow
 
 Clock = Callable[[], datetime]
+
+
+_log = logging.getLogger("corridor.node")
 
 
 def utc_now() -> datetime:
@@ -369,10 +373,9 @@ class Node:
             )
 
     def _announce(self, receipt: Receipt, *, exports: bool = True) -> Receipt:
-        """Hand the receipt to the PINT sender if a party of another platform now holds it, and
-        to the surrender hook if a carrier of this node now has a surrender to answer."""
-        for hook in self.after_commit:
-            hook(receipt)
+        """Hand the receipt to the PINT sender if a party of another platform now holds it, to
+        the surrender hook if a carrier of this node now has a surrender to answer, and then to
+        each ``after_commit`` hook, whose failure is logged: the action is already durable."""
         local = self.is_local(receipt.record.possessor)
         if exports and self.on_export is not None and not local:
             self.on_export(receipt)
@@ -383,6 +386,11 @@ class Node:
             and receipt.action_code in _SURRENDERS_ARRIVE
         ):
             self.on_surrender(receipt)
+        for hook in self.after_commit:
+            try:
+                hook(receipt)
+            except Exception:  # a follower of the log must never fail the action
+                _log.exception("after-commit hook failed for entry %s", receipt.entry_hash)
         return receipt
 
     def submit_signed(self, jws: str) -> Receipt:

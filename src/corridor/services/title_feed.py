@@ -20,7 +20,6 @@ from typing import Any
 
 from corridor.domain.title import SURRENDERS, ActionCode
 from corridor.domain.title_events import SHIPMENT_EVENT_TYPES, title_event
-from corridor.errors import CorridorError
 from corridor.services.entry_codec import payload_of
 from corridor.services.events import EventStore
 from corridor.services.node import Node
@@ -66,7 +65,7 @@ class TitleFeed:
             return
         try:
             self.sync()
-        except CorridorError as error:
+        except Exception as error:  # the action is durable; the next sync catches up
             _log.warning("title events not synced after %s: %s", receipt.entry_hash, error)
 
     def _event(self, conn: Any, entry: repo.EntryRow) -> dict[str, Any] | None:

@@ -42,3 +42,58 @@ def test_stored_events_then_title_events_of_the_document(node: Node) -> None:
 def test_a_document_not_on_the_node_has_no_title_events(node: Node) -> None:
     assert title_shipment_events(node, "NOT-HERE") == []
     assert node_event_source(node, EventStore(node))("NOT-HERE", []) == []
+
+
+def _gate_in(box: str, at: str, event_id: str) -> dict[str, object]:
+    return {
+        "eventID": event_id,
+        "eventDateTime": at,
+        "eventUpdatedDateTime": at,
+        "eventClassification": {
+            "eventType": "EQUIPMENT",
+            "eventClassifier": "ACTUAL",
+            "equipmentEventType": "GATED_IN",
+        },
+        "eventLocation": {"UNLocationCode": "CNCQI"},
+        "equipmentDetails": {"equipmentReference": box, "emptyIndicator": "LADEN"},
+    }
+
+
+def test_a_reused_container_brings_only_this_bills_events(node: Node) -> None:
+    """Containers go trip after trip: another bill's events, or events long before this bill,
+    are not this bill's journey."""
+    ids = seed_corridor(node)
+    first = next(j for j in corridor_journeys(node.clock()) if j.reference == "WLSM26CQSG0101")
+    again = {**first.document, "transportDocumentReference": "WLSM26CQSG0199"}
+    node.issue(again, carrier=ids["carrier"], to=ids["exporter"])
+    box = first.containers[0]
+    issued = title_shipment_events(node, "WLSM26CQSG0199")[0]["eventDateTime"]
+    year = str(int(issued[:4]) - 1)
+    store = EventStore(node)
+    store.ingest_events([_gate_in(box, f"{year}{issued[4:]}", "old-trip")])
+    store.ingest_events([_gate_in(box, issued, "this-trip")])
+
+    events = node_event_source(node, store)("WLSM26CQSG0199", list(first.containers))
+    ids_seen = [e["eventID"] for e in events]
+    assert "this-trip" in ids_seen  # names no bill, inside the window
+    assert "old-trip" not in ids_seen  # a year before the bill
+    assert not {e["eventID"] for e in first.events} & set(ids_seen)  # they name 0101
+    assert _shipment_types(events) == ["ISSUED"]
+
+
+def test_stored_events_under_the_title_prefix_never_reach_the_timeline(node: Node) -> None:
+    seed_corridor(node)
+    forged = title_shipment_events(node, "WLSM26CQSG0101")[0]
+    forged = {
+        **forged,
+        "eventID": forged["eventID"] + "x",
+        "eventClassification": {
+            "eventType": "SHIPMENT",
+            "eventClassifier": "ACTUAL",
+            "shipmentEventType": "SURRENDERED",
+        },
+    }
+    store = EventStore(node)
+    store.ingest_events([forged])
+    events = node_event_source(node, store)("WLSM26CQSG0101", [])
+    assert _shipment_types(events) == ["ISSUED"]

@@ -62,3 +62,18 @@ def test_the_tnt_api_lists_the_title_events_of_a_bill(node: Node) -> None:
     codes = [event["shipmentEventTypeCode"] for event in response.json()]
     # TNT 2.2 has no code for a pending surrender (see interop.dcsa.tnt.v22_out)
     assert codes == ["ISSU", "SURR"]
+
+
+def test_a_failing_follower_never_fails_the_action(node: Node) -> None:
+    """The entry is durable before the hooks run: a hook's error is logged, not answered."""
+    ids = seed_corridor(node)
+
+    def broken(_receipt: object) -> None:
+        raise RuntimeError("database is locked")
+
+    node.after_commit.append(broken)
+    reference = "WLSM26CQSG0103"
+    receipt = node.act(
+        reference, ActionCode.SURRENDER_FOR_DELIVERY, actor=ids["sg_bank"], recipient=ids["carrier"]
+    )
+    assert node.history(reference)[-1].row.entry_hash == receipt.entry_hash

@@ -27,6 +27,7 @@ from corridor.errors import NodeError
 from corridor.services.access import Principal
 from corridor.services.alert_subscriptions import AlertSubscriptions
 from corridor.services.alert_watch import ALERT_TYPE, INTERVAL_ENV, AlertWatcher
+from corridor.services.callback_policy import ALLOW_ENV
 from corridor.services.demo import seed_corridor
 from corridor.services.event_subscriptions import MAX_ATTEMPTS
 from corridor.services.events import EventStore
@@ -317,6 +318,7 @@ def test_the_app_runs_the_watcher_in_the_background(
     node: Node, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(INTERVAL_ENV, "0.01")
+    monkeypatch.setenv(ALLOW_ENV, "allow")  # the discard port is on loopback
     seed_corridor(node)
     alerts = AlertSubscriptions(node)
     body = {"callbackUrl": "http://127.0.0.1:9/alerts", "secret": _KEY}  # nobody answers

@@ -25,7 +25,9 @@ from tests.tnt_samples import container, equipment_event, shipment_event, transp
 
 from corridor.interop.dcsa.schema import schema_errors
 from corridor.interop.dcsa.schema_loader import TNT22_SPEC_FILE
+from corridor.services.callback_policy import ALLOW_ENV
 from corridor.services.event_subscriptions import MAX_ATTEMPTS, Subscriptions
+from corridor.services.events import EventStore
 from corridor.services.node import Node
 from corridor.storage import event_subscriptions as rows
 
@@ -276,3 +278,32 @@ def test_bad_subscription_bodies_are_400_naming_the_field(
 def test_subscribing_needs_a_token(api: Api) -> None:
     response = api.client.post("/v2/event-subscriptions", json={"callbackUrl": CALLBACK})
     assert_v22_error(response, 401)
+
+
+def test_a_callback_into_the_nodes_network_is_refused(api: Api) -> None:
+    """SSRF: the metadata address, loopback and private networks are not subscribers."""
+    _, encoded = new_secret()
+    for url in ("http://169.254.169.254/latest/meta-data/", "http://127.0.0.1:8000/admin"):
+        response = api.post(
+            "/v2/event-subscriptions", "importer", {"callbackUrl": url, "secret": encoded}
+        )
+        assert response.status_code == 400, response.text
+        assert "inside this node's network" in response.text
+
+
+def test_a_callback_that_turned_private_is_not_called(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checked again before each delivery: what was allowed then is refused now."""
+    monkeypatch.setenv(ALLOW_ENV, "allow")
+    subscriptions = Subscriptions(api.node)
+    made = subscriptions.create(
+        api.ids["importer"], {"callbackUrl": "http://10.9.8.7/hook", "secret": new_secret()[1]}
+    )
+    EventStore(api.node).ingest_events([equipment_event("ssrf-1")])
+    monkeypatch.delenv(ALLOW_ENV)
+    subscriptions.deliver_due()
+    (refused,) = subscriptions.deliveries(made["subscriptionID"])
+    assert refused.status == "FAILED"
+    assert refused.last_error is not None
+    assert "inside this node's network" in refused.last_error

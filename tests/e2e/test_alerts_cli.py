@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 from corridor.cli.main import app
 from corridor.services.access import Principal
 from corridor.services.alert_subscriptions import AlertSubscriptions
+from corridor.services.callback_policy import ALLOW_ENV
 from corridor.services.demo import seed_corridor
 from corridor.services.node import Node
 
@@ -46,7 +47,8 @@ def last_line(result: Any) -> str:
 
 
 @pytest.fixture
-def home(tmp_path: Path) -> Path:
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv(ALLOW_ENV, "allow")  # the discard port is on loopback
     path = tmp_path / "node"
     run("init", "--home", path)
     with Node.open(path) as node:

@@ -54,10 +54,11 @@ from sqlalchemy import Connection
 
 from corridor.domain.tnt_event import EventRuleError
 from corridor.domain.tnt_query import EventFilter
-from corridor.errors import CryptoError, NotFoundError
+from corridor.errors import CryptoError, InputError, NotFoundError
 from corridor.interop.dcsa.tnt.v22_filters import V22_FILTER_NAMES, filter_from_v22
 from corridor.interop.dcsa.tnt.v22_in import v22_schema
 from corridor.interop.dcsa.tnt.v22_out import to_v22
+from corridor.services.callback_policy import check_destination
 from corridor.services.dcsa_outbox import backoff
 from corridor.services.node import Node
 from corridor.storage import event_subscriptions as rows
@@ -101,9 +102,14 @@ def _filters_of(body: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def check_callback(url: str) -> None:
-    """Refuse a ``callbackUrl`` that is not an absolute ``http(s)://`` URL."""
+    """Refuse a ``callbackUrl`` that is not an absolute ``http(s)://`` URL, or that points into
+    the node's own network (``callback_policy``)."""
     if _CALLBACK.fullmatch(url) is None:
         raise EventRuleError("callbackUrl", "must be an absolute http:// or https:// URL")
+    try:
+        check_destination(url)
+    except InputError as refused:
+        raise EventRuleError("callbackUrl", refused.message.split(": ", 1)[1]) from None
 
 
 def decode_secret(text: str) -> bytes:
@@ -360,6 +366,11 @@ class CallbackSender:
             **self._headers(subscription),
         }
         url = subscription.callback_url
+        try:
+            check_destination(url)
+        except InputError as refused:
+            self._finish(row.delivery_id, rows.FAILED, None, refused.message)
+            return True
         try:
             answer = self._client().post(url, content=body, headers=headers)
         except httpx.HTTPError as error:

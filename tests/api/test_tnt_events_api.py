@@ -334,3 +334,11 @@ def test_v2_a_cursor_travels_alone(api: Api) -> None:
 
 def test_v2_event_not_found(api: Api) -> None:
     assert_v22_error(api.get("/v2/events/no-such-event", "importer"), 404)
+
+
+def test_no_one_may_report_under_the_nodes_title_event_ids(api: Api) -> None:
+    forged = shipment_event("corridor-title-" + "ab" * 32)
+    response = push(api, [shipment_event("fine-1"), forged])
+    body = assert_v30(response, 400, "PostEventsError")
+    assert "events[1].eventID" in json.dumps(body)
+    assert api.get("/events", "carrier").json()["events"] == []  # nothing of the batch stored

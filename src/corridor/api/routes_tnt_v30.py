@@ -29,6 +29,7 @@ from starlette.concurrency import run_in_threadpool
 from corridor.api.auth import node_of, principal
 from corridor.api.tnt_errors import Reporter, Tnt30Route, feedback, json_path
 from corridor.api.tnt_paging import Cursors, error_responses
+from corridor.domain.title_events import TITLE_EVENT_PREFIX
 from corridor.domain.tnt_event import EventRuleError, parse_date_time
 from corridor.domain.tnt_query import EventFilter
 from corridor.domain.tnt_vocabulary import EVENT_TYPES
@@ -206,6 +207,7 @@ async def post_events(request: Request, caller: Reporter) -> Response:
     """A `PostEventsRequest` (`{"events": [...]}`): each good event is stored."""
     del caller  # authorised by the Reporter dependency
     events = _events_of(await request.body())
+    _not_the_nodes_own(events)
     summary = await run_in_threadpool(EventStore(node_of(request)).ingest_events, events)
     worker: DeliveryWorker | None = getattr(request.app.state, "event_worker", None)
     if worker is not None and summary.stored + summary.updated:
@@ -218,6 +220,19 @@ async def post_events(request: Request, caller: Reporter) -> Response:
             media_type="application/json",
         )
     return Response(orjson.dumps({"feedbackElements": elements}), media_type="application/json")
+
+
+def _not_the_nodes_own(events: list[object]) -> None:
+    """The node's title events (``TITLE_EVENT_PREFIX``) come from its signed log only: no one
+    may report, correct or retract one over the API."""
+    for index, event in enumerate(events):
+        event_id = event.get("eventID") if isinstance(event, dict) else None
+        if isinstance(event_id, str) and event_id.startswith(TITLE_EVENT_PREFIX):
+            raise EventRuleError(
+                f"events[{index}].eventID",
+                f"ids starting {TITLE_EVENT_PREFIX!r} are this node's title events, written "
+                "from its signed log; report under your own ids",
+            )
 
 
 def _events_of(raw: bytes) -> list[object]:

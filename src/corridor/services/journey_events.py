@@ -26,7 +26,7 @@ import orjson
 
 from corridor.crypto.canonical import parse_json
 from corridor.domain.title import SURRENDERS, ActionCode
-from corridor.domain.title_events import TITLE_EVENT_PREFIX, title_event
+from corridor.domain.title_events import SHIPMENT_EVENT_TYPES, TITLE_EVENT_PREFIX, title_event
 from corridor.domain.tnt_query import EventFilter
 from corridor.errors import NotFoundError
 from corridor.services.events import EventStore
@@ -56,13 +56,10 @@ def node_event_source(node: Node, store: EventStore) -> EventSource:
                 event = orjson.loads(row.event_json)
                 if _belongs(event, reference, window):
                     found[row.seq] = event
-        # Title events come from the signed log only: a stored event under the node's title
-        # prefix (ours, or a forgery) never stands in for it.
-        stored = [
-            found[seq]
-            for seq in sorted(found)
-            if not str(found[seq].get("eventID", "")).startswith(TITLE_EVENT_PREFIX)
-        ]
+        # Title events come from the signed log only: a stored event that says what the
+        # register says (the node's own, or anyone's claim that the bill was issued,
+        # surrendered or voided) never stands in for it.
+        stored = [found[seq] for seq in sorted(found) if not _claims_title(found[seq])]
         return [*stored, *titles]
 
     return events
@@ -76,6 +73,31 @@ def _stored(store: EventStore, where: EventFilter) -> Iterator[Any]:
         if len(page) < _PAGE:
             return
         after = page[-1].seq
+
+
+_TITLE_WORDS = frozenset(
+    {
+        *SHIPMENT_EVENT_TYPES.values(),
+        "SURRENDERED",
+        "SURRENDERED_FOR_DELIVERY",
+        "SURRENDERED_FOR_AMENDMENT",
+    }
+)
+
+
+def _claims_title(event: Mapping[str, Any]) -> bool:
+    if str(event.get("eventID", "")).startswith(TITLE_EVENT_PREFIX):
+        return True
+    classification = event.get("eventClassification")
+    details = event.get("shipmentDetails")
+    if not isinstance(classification, Mapping) or not isinstance(details, Mapping):
+        return False
+    primary = details.get("documentReference")
+    return (
+        classification.get("shipmentEventType") in _TITLE_WORDS
+        and isinstance(primary, Mapping)
+        and primary.get("type") == "TRANSPORT_DOCUMENT"
+    )
 
 
 def _named_documents(event: Mapping[str, Any]) -> set[str]:

@@ -93,7 +93,8 @@ def test_stored_events_under_the_title_prefix_never_reach_the_timeline(node: Nod
             "shipmentEventType": "SURRENDERED",
         },
     }
+    someone_else = {**forged, "eventID": "evil-1"}  # any producer's claim on the title
     store = EventStore(node)
-    store.ingest_events([forged])
+    store.ingest_events([forged, someone_else])
     events = node_event_source(node, store)("WLSM26CQSG0101", [])
     assert _shipment_types(events) == ["ISSUED"]

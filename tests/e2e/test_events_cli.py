@@ -156,3 +156,20 @@ def test_a_rail_csv_imports_and_its_bad_lines_are_named(home: Path) -> None:
     assert "rejected 0" in first
     bad = run("events", "import", RAIL_CSV.with_name("bad_lines.csv"), "--home", home)
     assert all(line.startswith("line ") for line in bad.stderr.strip().splitlines())
+
+
+@pytest.mark.skipif(
+    not _has("corridor.interop.edifact.iftsta"),
+    reason="the IFTSTA reader (corridor.interop.edifact.iftsta) is not in this build",
+)
+def test_an_interchange_is_read_in_the_character_set_its_unb_declares(
+    home: Path, tmp_path: Path
+) -> None:
+    text = IFTSTA.read_text("utf-8").replace("rail container centre", "gare de conteneurs é", 1)
+    latin = tmp_path / "latin1.edi"  # UNB+UNOC: ISO 8859-1, as the vector declares
+    latin.write_bytes(text.encode("iso-8859-1"))
+    assert "rejected 0" in summary_line(run("events", "import", latin, "--home", home))
+    ascii_only = tmp_path / "unoa.edi"
+    ascii_only.write_bytes(text.replace("UNB+UNOC", "UNB+UNOA", 1).encode("iso-8859-1"))
+    refused = run("events", "import", ascii_only, "--home", home, code=2)
+    assert "declares UNOA (ascii) but byte" in refused.stderr

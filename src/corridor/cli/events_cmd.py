@@ -25,8 +25,9 @@ from rich.table import Table
 from corridor.cli.common import HomeOption, err, handle_errors, out
 from corridor.cli.context import opened_node
 from corridor.domain.tnt_query import EventFilter
-from corridor.errors import InputError
+from corridor.errors import InputError, NodeError
 from corridor.interop.dcsa.tnt.reader import read_dcsa_json
+from corridor.interop.edifact.charsets import decode_interchange, looks_like_edifact
 from corridor.interop.event_records import ParsedRecord
 from corridor.services.events import EventStore, IngestSummary
 
@@ -80,8 +81,15 @@ def reader_for(fmt: str) -> Reader:
 
 
 def _read_text(path: Path) -> str:
+    """UTF-8 text, or an EDIFACT interchange in the character set its UNB declares."""
     try:
-        return path.read_text("utf-8-sig")
+        data = path.read_bytes()
+    except OSError as error:
+        raise NodeError(f"cannot read {path}: {error.strerror}") from None
+    if looks_like_edifact(data):
+        return decode_interchange(data, str(path))
+    try:
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise InputError(
             f"{path} is not UTF-8 text (byte {error.start}); save it as UTF-8"

@@ -523,6 +523,10 @@ def test_any_valid_status_group_reads_into_valid_tnt_3_0_events(
         ("20260302", "102", "CN", "date without a time"),
         ("202603020830", "999", "CN", "format 999 is not one Corridor reads"),
         ("202613020830", "203", "CN", "not a valid date/time in format 203"),
+        ("20260312083", "203", "CN", "takes exactly 12 digits"),  # would read as 08:03
+        ("202631283", "203", "CN", "takes exactly 12 digits"),
+        ("2026031208301", "204", "CN", "takes exactly 14 digits"),
+        ("20260312083Z", "303", "CN", "takes exactly 12 digits"),
         ("202603020830XYZ", "303", "CN", "neither UTC nor a signed offset"),
         ("202603020830+25", "303", "CN", "is not a UTC offset"),
         ("202603020830", "203", "US", "does not have a single fixed UTC offset"),

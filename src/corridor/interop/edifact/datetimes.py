@@ -92,6 +92,14 @@ def parse_dtm(value: str, format_code: str, country: str) -> dt.datetime:
 
 
 def _strptime(value: str, pattern: str, format_code: str) -> dt.datetime:
+    # strptime accepts one-digit months, days, hours and minutes ("20260312083" would read as
+    # 08:03): the formats are fixed-width, so the digit count is checked first.
+    width = 14 if pattern.endswith("%S") else 12
+    if len(value) != width or not value.isascii() or not value.isdigit():
+        raise DateTimeError(
+            f"{value!r} is not a valid date/time in format {format_code}: it takes exactly "
+            f"{width} digits"
+        )
     try:
         return dt.datetime.strptime(value, pattern)
     except ValueError:

@@ -94,7 +94,7 @@ def _ok(content: Any, status: int = 200) -> Response:
 )
 def list_subscriptions(request: Request, caller: Caller) -> Response:
     """The caller's subscriptions (the operator: everyone's), in id order."""
-    cursors = Cursors(subscriptions_of(request).node)
+    cursors = Cursors(subscriptions_of(request).node, "v22-subscriptions")
     params = dict(request.query_params)
     unknown = set(params) - {"limit", "cursor"}
     if unknown:

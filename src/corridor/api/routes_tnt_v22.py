@@ -202,7 +202,7 @@ def _query(request: Request, cursors: Cursors) -> tuple[dict[str, str], int, dic
 def get_events(request: Request) -> Response:
     """DCSA TNT 2.2 events matching the filters, with cursor pagination (module docstring)."""
     node = node_of(request)
-    cursors = Cursors(node)
+    cursors = Cursors(node, "v22-events")
     params, limit, state = _query(request, cursors)
     where = _event_filter(params)
     store = EventStore(node)

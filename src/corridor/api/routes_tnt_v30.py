@@ -160,7 +160,7 @@ def _params(request: Request) -> tuple[dict[str, str], int, str | None]:
 def get_events(request: Request) -> Response:
     """Events matching the filters, in TNT 3.0.0 words (module docstring)."""
     node = node_of(request)
-    cursors = Cursors(node)
+    cursors = Cursors(node, "v30-events")
     params, limit, cursor = _params(request)
     where = _filter(params)
     fingerprint = orjson.dumps(params, option=orjson.OPT_SORT_KEYS).decode()

@@ -45,16 +45,18 @@ def _unb64(text: str) -> bytes:
 
 
 class Cursors:
-    """Sign and read cursors for one node."""
+    """Sign and read cursors for one node and one listing (``scope``): a cursor of one listing
+    is refused by another, whose keys and filters it does not describe."""
 
-    def __init__(self, node: Node) -> None:
+    def __init__(self, node: Node, scope: str) -> None:
         self._key = node.derive_secret(_PURPOSE)
+        self._scope = scope
 
     def _tag(self, data: bytes) -> bytes:
         return hmac.new(self._key, data, hashlib.sha256).digest()[:_TAG_BYTES]
 
     def encode(self, payload: dict[str, Any]) -> str:
-        data = orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
+        data = orjson.dumps({**payload, "scope": self._scope}, option=orjson.OPT_SORT_KEYS)
         return f"{_b64(data)}.{_b64(self._tag(data))}"
 
     def decode(self, text: str) -> dict[str, Any]:
@@ -70,7 +72,7 @@ class Cursors:
         if not hmac.compare_digest(tag, self._tag(data)):
             raise refused
         payload = orjson.loads(data)
-        if not isinstance(payload, dict):
+        if not isinstance(payload, dict) or payload.pop("scope", None) != self._scope:
             raise refused
         return payload
 

@@ -24,7 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from corridor.api.auth import Caller
 from corridor.api.routes_tnt_v22 import V22_ERROR_SCHEMA
 from corridor.api.tnt_errors import Tnt22Route
-from corridor.api.tnt_paging import Cursors, error_responses, page_link
+from corridor.api.tnt_paging import Cursors, error_responses, page_limit, page_link
 from corridor.domain.tnt_event import EventRuleError
 from corridor.errors import MalformedInputError
 from corridor.services.access import Principal
@@ -116,11 +116,7 @@ def list_subscriptions(request: Request, caller: Caller) -> Response:
 
 
 def _limit(value: str | None) -> int:
-    if value is None:
-        return DEFAULT_LIMIT
-    if not value.isdigit() or not 1 <= int(value) <= MAX_LIMIT:
-        raise EventRuleError("limit", f"must be a whole number from 1 to {MAX_LIMIT}")
-    return int(value)
+    return page_limit(value, DEFAULT_LIMIT, MAX_LIMIT)
 
 
 @router.post(

@@ -28,7 +28,7 @@ from fastapi.responses import Response
 
 from corridor.api.auth import node_of, principal
 from corridor.api.tnt_errors import Tnt22Route
-from corridor.api.tnt_paging import Cursors, error_responses, page_link
+from corridor.api.tnt_paging import Cursors, error_responses, page_limit, page_link
 from corridor.domain.tnt_event import EventRuleError
 from corridor.domain.tnt_query import EventFilter
 from corridor.errors import NotFoundError
@@ -137,11 +137,7 @@ PARAMETERS = [
 
 
 def _limit(value: str | None) -> int:
-    if value is None:
-        return DEFAULT_LIMIT
-    if not value.isdigit() or not 1 <= int(value) <= MAX_LIMIT:
-        raise EventRuleError("limit", f"must be a whole number from 1 to {MAX_LIMIT}")
-    return int(value)
+    return page_limit(value, DEFAULT_LIMIT, MAX_LIMIT)
 
 
 def _single_params(request: Request) -> dict[str, str]:

@@ -28,7 +28,7 @@ from starlette.concurrency import run_in_threadpool
 
 from corridor.api.auth import node_of, principal
 from corridor.api.tnt_errors import Reporter, Tnt30Route, feedback, json_path
-from corridor.api.tnt_paging import Cursors, error_responses
+from corridor.api.tnt_paging import Cursors, error_responses, page_limit
 from corridor.domain.title_events import TITLE_EVENT_PREFIX
 from corridor.domain.tnt_event import EventRuleError, parse_date_time
 from corridor.domain.tnt_query import EventFilter
@@ -122,12 +122,7 @@ def _params(request: Request) -> tuple[dict[str, str], int, str | None]:
         if name in params:
             raise EventRuleError(name, "is given twice")
         params[name] = value
-    limit_text = params.pop("limit", None)
-    limit = DEFAULT_LIMIT
-    if limit_text is not None:
-        if not limit_text.isdigit() or int(limit_text) < 1:
-            raise EventRuleError("limit", "must be a whole number of at least 1")
-        limit = min(int(limit_text), MAX_LIMIT)
+    limit = page_limit(params.pop("limit", None), DEFAULT_LIMIT, MAX_LIMIT)
     return params, limit, params.pop("cursor", None)
 
 

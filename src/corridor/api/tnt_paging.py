@@ -77,6 +77,16 @@ class Cursors:
         return payload
 
 
+def page_limit(value: str | None, default: int, maximum: int) -> int:
+    """``limit`` as the TNT specs type it (an integer of at least 1, no maximum): ASCII digits
+    only, and a page never larger than ``maximum`` (the node returns fewer, as TNT 3.0 allows)."""
+    if value is None:
+        return default
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:
+        raise EventRuleError("limit", "must be a whole number of at least 1")
+    return min(int(value), maximum)
+
+
 def page_link(request: Request, cursor: str) -> str:
     """This request's URL with the query ``cursor=<cursor>`` alone."""
     return str(request.url.replace(query=f"cursor={cursor}"))

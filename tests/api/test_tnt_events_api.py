@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from tests.api.alert_support import demo_api
 from tests.api.conftest import Api
 from tests.api.tnt_support import assert_v22_error, assert_v22_events, assert_v30, quiet_api
 from tests.tnt_samples import (
@@ -126,7 +127,7 @@ def test_get_events_filters_by_the_base_filters(api: Api) -> None:
     push(api, corridor_events())
 
     def ids(**params: str) -> list[str]:
-        body = assert_v30(api.get("/events", "cq_bank", params=params), 200, "GetEventsResponse")
+        body = assert_v30(api.get("/events", "carrier", params=params), 200, "GetEventsResponse")
         return [e["eventID"] for e in body["events"]]
 
     assert ids(transportDocumentReference=TD) == [e["eventID"] for e in corridor_events()]
@@ -151,19 +152,17 @@ def test_get_events_pages_with_next_page_cursor(api: Api) -> None:
     seen: list[str] = []
     params = {"transportDocumentReference": TD, "limit": "2"}
     while True:
-        response = api.get("/events", "importer", params=params)
+        response = api.get("/events", "carrier", params=params)
         seen += [e["eventID"] for e in assert_v30(response, 200, "GetEventsResponse")["events"]]
         cursor = response.headers.get("Next-Page-Cursor")
         if cursor is None:
             break
         params = {"transportDocumentReference": TD, "limit": "2", "cursor": cursor}
     assert seen == [e["eventID"] for e in corridor_events()]
-    first = api.get("/events", "importer", params={"limit": "2"})
+    first = api.get("/events", "carrier", params={"limit": "2"})
     changed_query = {"limit": "2", "eventTypes": "SHIPMENT"}
     changed_query["cursor"] = first.headers["Next-Page-Cursor"]
-    refused = assert_v30(
-        api.get("/events", "importer", params=changed_query), 400, "GetEventsError"
-    )
+    refused = assert_v30(api.get("/events", "carrier", params=changed_query), 400, "GetEventsError")
     assert refused["feedbackElements"][0]["propertyPath"] == "cursor"
 
 
@@ -171,7 +170,7 @@ def test_get_events_shows_retractions(api: Api) -> None:
     push(api, corridor_events())
     push(api, [retraction("load-1")])
     body = assert_v30(
-        api.get("/events", "importer", params={"equipmentReference": container(1)}),
+        api.get("/events", "carrier", params={"equipmentReference": container(1)}),
         200,
         "GetEventsResponse",
     )
@@ -189,7 +188,7 @@ def test_get_events_shows_retractions(api: Api) -> None:
     ],
 )
 def test_get_events_refuses_bad_parameters(api: Api, params: dict[str, str]) -> None:
-    assert_v30(api.get("/events", "importer", params=params), 400, "GetEventsError")
+    assert_v30(api.get("/events", "carrier", params=params), 400, "GetEventsError")
 
 
 def test_reading_needs_a_token(api: Api) -> None:
@@ -203,20 +202,20 @@ def test_reading_needs_a_token(api: Api) -> None:
 def test_v2_events_serves_the_2_2_examples_as_they_were_sent(api: Api) -> None:
     examples = v22_examples()
     EventStore(api.node).ingest(read_dcsa_json(json.dumps(examples)))
-    response = api.get("/v2/events", "sg_bank")
+    response = api.get("/v2/events", "carrier")
     assert response.status_code == 200
     served = response.json()
     assert_v22_events(served)
     assert [e["eventID"] for e in served] == [e["eventID"] for e in examples]
     assert served[1] == examples[1]  # a shipment event comes back exactly
-    one = api.get(f"/v2/events/{examples[0]['eventID']}", "sg_bank")
+    one = api.get(f"/v2/events/{examples[0]['eventID']}", "carrier")
     assert one.status_code == 200
     assert one.headers["API-Version"] == "2.2.0"
     assert_v22_events([one.json()])
 
 
 def ids_of(api: Api, **params: str) -> list[str]:
-    response = api.get("/v2/events", "importer", params=params)
+    response = api.get("/v2/events", "carrier", params=params)
     assert response.status_code == 200, response.text
     assert_v22_events(response.json())
     return [e["eventID"] for e in response.json()]
@@ -260,8 +259,8 @@ def test_v2_events_hides_what_2_2_cannot_say(api: Api) -> None:
     pending = shipment_event("pending", kind="PENDING_SURRENDER_FOR_DELIVERY")
     push(api, [*corridor_events(), pending, retraction("load-1")])
     assert ids_of(api) == ["issued", "depart-cqi", "arrive-qzh", "load-2"]
-    assert_v22_error(api.get("/v2/events/load-1", "importer"), 404)
-    assert_v22_error(api.get("/v2/events/pending", "importer"), 404)
+    assert_v22_error(api.get("/v2/events/load-1", "carrier"), 404)
+    assert_v22_error(api.get("/v2/events/pending", "carrier"), 404)
 
 
 def _cursor_of(link: str) -> dict[str, str]:
@@ -272,7 +271,7 @@ def _cursor_of(link: str) -> dict[str, str]:
 
 def test_v2_cursor_pagination_walks_every_page_both_ways(api: Api) -> None:
     push(api, corridor_events())
-    first = api.get("/v2/events", "importer", params={"limit": "2"})
+    first = api.get("/v2/events", "carrier", params={"limit": "2"})
     assert first.status_code == 200
     assert all(name in first.headers for name in ("Current-Page", "Next-Page", "Last-Page"))
     assert "Prev-Page" not in first.headers
@@ -280,26 +279,26 @@ def test_v2_cursor_pagination_walks_every_page_both_ways(api: Api) -> None:
     seen = [e["eventID"] for e in first.json()]
     page = first
     while "Next-Page" in page.headers:
-        page = api.get("/v2/events", "importer", params=_cursor_of(page.headers["Next-Page"]))
+        page = api.get("/v2/events", "carrier", params=_cursor_of(page.headers["Next-Page"]))
         assert_v22_events(page.json())
         assert all(name in page.headers for name in ("Current-Page", "Prev-Page", "First-Page"))
         seen += [e["eventID"] for e in page.json()]
     assert seen == [e["eventID"] for e in corridor_events()]
     assert "Last-Page" not in page.headers
-    back = api.get("/v2/events", "importer", params=_cursor_of(page.headers["Prev-Page"]))
+    back = api.get("/v2/events", "carrier", params=_cursor_of(page.headers["Prev-Page"]))
     assert [e["eventID"] for e in back.json()] == ["arrive-qzh", "load-1"]
-    last = api.get("/v2/events", "importer", params=_cursor_of(first.headers["Last-Page"]))
+    last = api.get("/v2/events", "carrier", params=_cursor_of(first.headers["Last-Page"]))
     assert [e["eventID"] for e in last.json()] == ["load-1", "load-2"]
-    again = api.get("/v2/events", "importer", params=_cursor_of(last.headers["Current-Page"]))
+    again = api.get("/v2/events", "carrier", params=_cursor_of(last.headers["Current-Page"]))
     assert again.json() == last.json()
-    start = api.get("/v2/events", "importer", params=_cursor_of(last.headers["First-Page"]))
+    start = api.get("/v2/events", "carrier", params=_cursor_of(last.headers["First-Page"]))
     assert start.json() == first.json()
 
 
 def test_v2_filters_travel_in_the_cursor(api: Api) -> None:
     push(api, corridor_events())
-    first = api.get("/v2/events", "importer", params={"UNLocationCode": "CNQZH", "limit": "1"})
-    second = api.get("/v2/events", "importer", params=_cursor_of(first.headers["Next-Page"]))
+    first = api.get("/v2/events", "carrier", params={"UNLocationCode": "CNQZH", "limit": "1"})
+    second = api.get("/v2/events", "carrier", params=_cursor_of(first.headers["Next-Page"]))
     assert [e["eventID"] for e in second.json()] == ["load-1"]
 
 
@@ -321,27 +320,27 @@ def test_v2_filters_travel_in_the_cursor(api: Api) -> None:
 def test_v2_bad_parameters_are_400_naming_them(
     api: Api, params: dict[str, str], named: str
 ) -> None:
-    body = assert_v22_error(api.get("/v2/events", "importer", params=params), 400)
+    body = assert_v22_error(api.get("/v2/events", "carrier", params=params), 400)
     assert body["errors"][0]["message"].startswith(f"{named}:")
 
 
 def test_v2_a_limit_above_the_page_size_gives_a_full_page(api: Api) -> None:
     """TNT 2.2 sets no maximum: a large limit is served as the node's largest page."""
     push(api, corridor_events())
-    response = api.get("/v2/events", "importer", params={"limit": "100000"})
+    response = api.get("/v2/events", "carrier", params={"limit": "100000"})
     assert response.status_code == 200, response.text
     assert_v22_events(response.json())
 
 
 def test_v2_a_cursor_travels_alone(api: Api) -> None:
     push(api, corridor_events())
-    first = api.get("/v2/events", "importer", params={"limit": "2"})
+    first = api.get("/v2/events", "carrier", params={"limit": "2"})
     params = {**_cursor_of(first.headers["Next-Page"]), "eventType": "SHIPMENT"}
-    assert_v22_error(api.get("/v2/events", "importer", params=params), 400)
+    assert_v22_error(api.get("/v2/events", "carrier", params=params), 400)
 
 
 def test_v2_event_not_found(api: Api) -> None:
-    assert_v22_error(api.get("/v2/events/no-such-event", "importer"), 404)
+    assert_v22_error(api.get("/v2/events/no-such-event", "carrier"), 404)
 
 
 def test_no_one_may_report_under_the_nodes_title_event_ids(api: Api) -> None:
@@ -350,3 +349,20 @@ def test_no_one_may_report_under_the_nodes_title_event_ids(api: Api) -> None:
     body = assert_v30(response, 400, "PostEventsError")
     assert "events[1].eventID" in json.dumps(body)
     assert api.get("/events", "carrier").json()["events"] == []  # nothing of the batch stored
+
+
+def test_a_bank_reads_the_events_of_the_bills_it_may_see_only(node: Node) -> None:
+    """TNT 3.0: the producer filters by the consumer's authorisation."""
+    with demo_api(node) as api:  # the demo's bills and their events
+        assert api.get("/v2/events", "cq_bank").status_code == 403
+        assert api.get("/events", "cq_bank").status_code == 403
+        held = {"transportDocumentReference": "WLSM26CQSG0102"}  # with the Chongqing bank
+        mine = api.get("/v2/events", "cq_bank", params=held)
+        assert mine.status_code == 200, mine.text
+        assert_v22_events(mine.json())
+        assert api.get("/events", "cq_bank", params=held).json()["events"]
+        other = {"transportDocumentReference": "WLSM26CQSG0101"}  # never with the bank
+        assert_v22_error(api.get("/v2/events", "cq_bank", params=other), 404)
+        assert api.get("/events", "cq_bank", params=other).status_code == 404
+        assert api.get("/v2/events", "carrier").status_code == 200  # a reporting party
+        assert api.get("/events", "operator").status_code == 200

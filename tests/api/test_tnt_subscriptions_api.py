@@ -311,7 +311,7 @@ def test_a_callback_that_turned_private_is_not_called(
 
 def test_a_cursor_of_another_listing_is_refused(api: Api) -> None:
     EventStore(api.node).ingest_events([equipment_event("c-1"), equipment_event("c-2")])
-    page = api.get("/v2/events", "importer", params={"limit": "1"})
+    page = api.get("/v2/events", "carrier", params={"limit": "1"})
     assert page.status_code == 200, page.text
     cursor = page.headers["Next-Page"].split("cursor=", 1)[1]
     response = api.get("/v2/event-subscriptions", "importer", params={"cursor": cursor})

@@ -26,9 +26,10 @@ import orjson
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 
-from corridor.api.auth import node_of, principal
+from corridor.api.auth import Caller, node_of, principal
 from corridor.api.tnt_errors import Tnt22Route
 from corridor.api.tnt_paging import Cursors, error_responses, page_limit, page_link
+from corridor.api.tnt_readers import check_reader, may_read_event
 from corridor.domain.tnt_event import EventRuleError
 from corridor.domain.tnt_query import EventFilter
 from corridor.errors import NotFoundError
@@ -195,11 +196,12 @@ def _query(request: Request, cursors: Cursors) -> tuple[dict[str, str], int, dic
     dependencies=[Depends(principal)],
     openapi_extra={"parameters": PARAMETERS, "x-dcsa-error-response": True},
 )
-def get_events(request: Request) -> Response:
+def get_events(request: Request, caller: Caller) -> Response:
     """DCSA TNT 2.2 events matching the filters, with cursor pagination (module docstring)."""
     node = node_of(request)
     cursors = Cursors(node, "v22-events")
     params, limit, state = _query(request, cursors)
+    check_reader(node, caller, params.get("transportDocumentReference"))
     where = _event_filter(params)
     store = EventStore(node)
     page = _Page(store, where, limit, state)
@@ -272,11 +274,14 @@ class _Page:
 )
 def get_event(
     request: Request,
+    caller: Caller,
     event_id: str = Path(alias="eventID", min_length=1, max_length=500),
 ) -> Response:
     """The event with this ``eventID`` (if several producers used it: the latest stored)."""
-    for stored in reversed(EventStore(node_of(request)).by_id(event_id)):
-        rendered = to_v22(orjson.loads(stored.event_json))
-        if rendered is not None:
+    node = node_of(request)
+    for stored in reversed(EventStore(node).by_id(event_id)):
+        event = orjson.loads(stored.event_json)
+        rendered = to_v22(event)
+        if rendered is not None and may_read_event(node, caller, event):
             return Response(orjson.dumps(rendered), media_type="application/json")
     raise NotFoundError(f"no TNT 2.2 event {event_id!r} on this node")

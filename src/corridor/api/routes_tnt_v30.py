@@ -26,9 +26,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from corridor.api.auth import node_of, principal
+from corridor.api.auth import Caller, node_of, principal
 from corridor.api.tnt_errors import Reporter, Tnt30Route, feedback, json_path
 from corridor.api.tnt_paging import Cursors, error_responses, page_limit
+from corridor.api.tnt_readers import check_reader
 from corridor.domain.title_events import TITLE_EVENT_PREFIX
 from corridor.domain.tnt_event import EventRuleError, parse_date_time
 from corridor.domain.tnt_query import EventFilter
@@ -152,11 +153,12 @@ def _params(request: Request) -> tuple[dict[str, str], int, str | None]:
     dependencies=[Depends(principal)],
     openapi_extra={"parameters": _OPENAPI_PARAMETERS, "x-dcsa-error-response": True},
 )
-def get_events(request: Request) -> Response:
+def get_events(request: Request, caller: Caller) -> Response:
     """Events matching the filters, in TNT 3.0.0 words (module docstring)."""
     node = node_of(request)
     cursors = Cursors(node, "v30-events")
     params, limit, cursor = _params(request)
+    check_reader(node, caller, params.get("transportDocumentReference"))
     where = _filter(params)
     fingerprint = orjson.dumps(params, option=orjson.OPT_SORT_KEYS).decode()
     after = 0

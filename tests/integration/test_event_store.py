@@ -3,6 +3,7 @@ atomic chunks, concurrent ingests, filters and keyset pages."""
 
 from __future__ import annotations
 
+import gc
 import json
 import threading
 from typing import Any
@@ -158,6 +159,7 @@ def test_a_failed_chunk_writes_nothing_and_stops_the_ingest(
     monkeypatch.setattr(rows, "insert_documents", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         store.ingest(records(equipment_event("e1"), transport_event("e2")))
+    assert gc.isenabled(), "the ingest's pause of the cyclic collector ended with it"
     monkeypatch.undo()
     assert stored(store) == []
     assert store.ingest(records(equipment_event("e1"))).stored == 1
@@ -216,3 +218,30 @@ def test_filters_and_keyset_pages(store: EventStore) -> None:
     assert [json.loads(r.event_json)["eventID"] for r in last_two] == ["load-2", "issued"]
     assert store.more(EventFilter(), seq=last_two[0].seq, forward=False)
     assert not store.more(EventFilter(), seq=last_two[-1].seq, forward=True)
+
+
+def test_two_event_ids_under_one_key_are_told_apart(
+    store: EventStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store indexes a 64-bit key of the eventID; if two eventIDs ever share one, the second
+    is refused by name and the first is untouched (a weak key stands in for a real collision)."""
+    monkeypatch.setattr(rows, "key_of", lambda _event_id, _origin: (7, 0))
+    first = store.ingest(records(equipment_event("e1")))
+    assert first.stored == 1
+    clash = store.ingest(records(equipment_event("e2"), equipment_event("e1")))
+    assert (clash.stored, clash.duplicate) == (0, 1)
+    assert [r.field for r in clash.rejected] == ["eventID"]
+    assert "shares its 64-bit key" in clash.rejected[0].reason
+    assert [e["eventID"] for e in stored(store)] == ["e1"]
+    assert [json.loads(s.event_json)["eventID"] for s in store.by_id("e1")] == ["e1"]
+    assert store.by_id("e2") == []
+
+
+def test_the_key_index_holds_integers(store: EventStore) -> None:
+    store.ingest(records(equipment_event("e1")))
+    with store.node.engine.connect() as conn:
+        row = conn.execute(
+            rows.tables.tracking_events.select().where(rows.events.event_id == "e1")
+        ).one()
+    assert (row.event_key, row.origin_key) == rows.key_of("e1", "")
+    assert isinstance(row.event_key, int)

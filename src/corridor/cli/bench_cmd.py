@@ -1,4 +1,4 @@
-"""``corridor bench ledger|api|pint [--json]``."""
+"""``corridor bench ledger|api|pint|events [--json]``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from corridor.bench.api import ApiBenchConfig, bench_api
+from corridor.bench.events import EventsBenchConfig, bench_events
 from corridor.bench.ledger import LedgerBenchConfig, bench_postgresql, bench_sqlite
 from corridor.bench.pint import PintBenchConfig, bench_pint
 from corridor.cli.common import err, handle_errors, out
@@ -87,6 +88,34 @@ def pint(
     """PINT transfers/s and p99 end-to-end latency between two loopback nodes, beside a baseline."""
     config = PintBenchConfig(transfers=transfers, latency_samples=latency_samples)
     result = bench_pint(config, progress=None if as_json else err.print)
+    if as_json:
+        print(json.dumps(result, indent=2))
+    else:
+        out.print_json(json.dumps(result))
+
+
+@app.command("events")
+@handle_errors
+def events(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
+    count: Annotated[
+        int, typer.Option("--events", min=100, help="Tracking events to ingest and query.")
+    ] = 1_000_000,
+    queries: Annotated[
+        int, typer.Option("--queries", min=1, help="GET /v2/events requests per filter.")
+    ] = 200,
+    postgres_url: Annotated[
+        str | None,
+        typer.Option(
+            "--postgres-url",
+            envvar="CORRIDOR_BENCH_DATABASE_URL",
+            help="Also ingest into PostgreSQL (a scratch schema is created and dropped).",
+        ),
+    ] = None,
+) -> None:
+    """Bulk ingest events/s per core and filtered GET /v2/events p99 (SQLite), beside baselines."""
+    config = EventsBenchConfig(events=count, queries=queries)
+    result = bench_events(config, postgres_url, progress=None if as_json else err.print)
     if as_json:
         print(json.dumps(result, indent=2))
     else:

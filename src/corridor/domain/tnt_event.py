@@ -67,6 +67,10 @@ _COUNTRY = re.compile(r"[A-Z]{2}")
 _CONTAINER = re.compile(r"[A-Z]{3}[UJZ][0-9]{7}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _EQUIPMENT_TYPES = frozenset({"EQUIPMENT", "IOT", "REEFER"})
+_NO_CALL = (None, None, None, None, None)
+_PARTY_KEY = ("codeListProvider", "codeListName", "partyCode")
+_BLANK = "is required and must not be blank"
+_from_iso = dt.datetime.fromisoformat
 
 
 class EventRuleError(InputError):
@@ -111,6 +115,7 @@ class EventFacts(NamedTuple):
 
 
 _EMPTY: dict[str, Any] = {}
+_facts = EventFacts._make
 
 
 def _object(value: Any) -> dict[str, Any]:
@@ -121,7 +126,7 @@ def _object(value: Any) -> dict[str, Any]:
 def parse_date_time(text: str, field: str) -> dt.datetime:
     """An RFC 3339 date-time as an aware ``datetime`` (the schema has checked its shape)."""
     try:
-        moment = dt.datetime.fromisoformat(text)
+        moment = _from_iso(text)
     except ValueError:
         try:
             moment = dt.datetime.fromisoformat(text.upper().replace("Z", "+00:00"))
@@ -137,17 +142,31 @@ def origin_of(event: Mapping[str, Any]) -> str:
     parties = _object(event.get("eventRouting")).get("originatingParties")
     if not parties:
         return ""
+    if len(parties) == 1 and type(party := parties[0]) is dict:  # the common case, cached
+        return _party_origin(
+            party.get("codeListProvider"), party.get("codeListName"), party.get("partyCode")
+        )
     triples = sorted(
-        "\x1f".join(str(p.get(k) or "") for k in ("codeListProvider", "codeListName", "partyCode"))
+        "\x1f".join(str(p.get(k) or "") for k in _PARTY_KEY) if type(p) is dict else str(p)
         for p in parties
     )
-    return hashlib.sha256("\x1e".join(triples).encode("utf-8")).hexdigest()
+    return _origin_digest("\x1e".join(triples))
+
+
+def _origin_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@functools.lru_cache(maxsize=4096)
+def _party_origin(provider: object, name: object, code: object) -> str:
+    # Cached: a producer names the same originating party in every event it sends.
+    return _origin_digest("\x1f".join(str(v or "") for v in (provider, name, code)))
 
 
 def check_event(event: Mapping[str, Any]) -> EventFacts:
     """Apply the rules of the module docstring; raise ``EventRuleError`` naming the field."""
     event_id = event.get("eventID")
-    if not isinstance(event_id, str) or not event_id.strip():
+    if not isinstance(event_id, str) or not event_id or event_id.isspace():
         raise EventRuleError("eventID", "is required: the producer's id of the event")
     if _CONTROL.search(event_id):
         raise EventRuleError("eventID", "must not contain control characters")
@@ -168,20 +187,25 @@ def check_event(event: Mapping[str, Any]) -> EventFacts:
     documents = _documents(_object(event.get("shipmentDetails")), event_type)
     equipment = _equipment(_object(event.get("equipmentDetails")), event_type)
     location = _object(event.get("eventLocation"))
-    _check_location(location)
-    return EventFacts(
-        event_id,
-        origin_of(event),
-        False,
-        parse_date_time(updated_text, "eventUpdatedDateTime"),
-        event_type,
-        classifier,
-        subtype,
-        parse_date_time(happened, "eventDateTime"),
-        location.get("UNLocationCode"),
-        equipment,
-        documents,
-        *_transport_call(_object(_object(event.get("transportDetails")).get("transportCall"))),
+    if location:
+        _check_location(location)
+    transport = event.get("transportDetails")
+    call = _object(transport.get("transportCall")) if type(transport) is dict else _EMPTY
+    return _facts(
+        (
+            event_id,
+            origin_of(event),
+            False,
+            parse_date_time(updated_text, "eventUpdatedDateTime"),
+            event_type,
+            classifier,
+            subtype,
+            parse_date_time(happened, "eventDateTime"),
+            location.get("UNLocationCode"),
+            equipment,
+            documents,
+            *(_transport_call(call) if call else _NO_CALL),
+        )
     )
 
 
@@ -210,58 +234,76 @@ def _classification(classification: Any) -> tuple[str, str, str]:
 
 
 def _documents(details: dict[str, Any], event_type: str) -> tuple[tuple[str, str], ...]:
-    where = "shipmentDetails"
     primary = details.get("documentReference")
     if primary is None and event_type == "SHIPMENT":
-        raise EventRuleError(f"{where}.documentReference", "is required for a SHIPMENT event")
+        raise EventRuleError(
+            "shipmentDetails.documentReference", "is required for a SHIPMENT event"
+        )
     if not details:
         return ()
-    found: list[tuple[str, str]] = []
-    if primary is not None:
-        found.append(_typed_reference(primary, f"{where}.documentReference"))
+    found = [] if primary is None else [_typed_reference(primary, "documentReference")]
+    if len(details) == 1 and primary is not None:
+        return (found[0],)  # the common shape: the primary document alone
     for index, item in enumerate(details.get("additionalDocumentReferences") or ()):
-        pair = _typed_reference(item, f"{where}.additionalDocumentReferences[{index}]")
+        pair = _typed_reference(item, "additionalDocumentReferences", index)
         if pair not in found:
             found.append(pair)
     for index, replacement in enumerate(details.get("documentReferenceReplacements") or ()):
         for side in ("oldReferences", "newReferences"):
             for n, item in enumerate(replacement.get(side) or ()):
-                _typed_reference(
-                    item, f"{where}.documentReferenceReplacements[{index}].{side}[{n}]"
-                )
+                _typed_reference(item, f"documentReferenceReplacements[{index}].{side}", n)
     for index, item in enumerate(details.get("shipmentReferences") or ()):
-        _typed_reference(item, f"{where}.shipmentReferences[{index}]")
+        _typed_reference(item, "shipmentReferences", index)
     return tuple(found)
 
 
-def _typed_reference(item: Mapping[str, Any], where: str) -> tuple[str, str]:
-    kind = item.get("type")
+def _typed_reference(item: Mapping[str, Any], name: str, index: int = -1) -> tuple[str, str]:
+    """``(type, reference)`` of ``shipmentDetails.<name>[index]`` (no index: not a list)."""
+    kind: str | None = item.get("type")
+    reference: str | None = item.get("reference")
+    problem: str | None
     if kind is None:
+        problem = "type"
+    elif not reference:
+        problem = _BLANK
+    else:
+        problem = _reference_problem(reference)
+        if problem is None:
+            return kind, reference
+    where = f"shipmentDetails.{name}" + ("" if index < 0 else f"[{index}]")
+    if problem == "type":
         raise EventRuleError(f"{where}.type", "is required: what kind of reference this is")
-    reference = item.get("reference")
-    if not reference or reference.isspace():
-        raise EventRuleError(f"{where}.reference", "is required and must not be blank")
+    raise EventRuleError(f"{where}.reference", problem)
+
+
+@functools.lru_cache(maxsize=65536)
+def _reference_problem(reference: str) -> str | None:
+    """Why a document or shipment reference cannot be indexed, or None (cached: a document's
+    reference recurs in all its events)."""
+    if reference.isspace():
+        return _BLANK
     if _CONTROL.search(reference):
-        raise EventRuleError(f"{where}.reference", "must not contain control characters")
-    return kind, reference
+        return "must not contain control characters"
+    return None
 
 
 def _equipment(details: dict[str, Any], event_type: str) -> str | None:
-    where = "equipmentDetails"
     reference = details.get("equipmentReference")
     if reference is None:
         if event_type in _EQUIPMENT_TYPES:
             raise EventRuleError(
-                f"{where}.equipmentReference", f"is required for a {event_type} event"
+                "equipmentDetails.equipmentReference", f"is required for a {event_type} event"
             )
         return None
     problem = _container_problem(reference)
     if problem is not None:
-        raise EventRuleError(f"{where}.equipmentReference", problem)
-    for index, seal in enumerate(details.get("seals") or ()):
-        number = seal.get("number")
-        if not number or number.isspace():
-            raise EventRuleError(f"{where}.seals[{index}].number", "is required")
+        raise EventRuleError("equipmentDetails.equipmentReference", problem)
+    seals = details.get("seals")
+    if seals:
+        for index, seal in enumerate(seals):
+            number = seal.get("number")
+            if not number or number.isspace():
+                raise EventRuleError(f"equipmentDetails.seals[{index}].number", "is required")
     return str(reference)
 
 
@@ -285,20 +327,26 @@ def _container_problem(reference: str) -> str | None:
 
 
 @functools.lru_cache(maxsize=4096)
-def _is_code(pattern: re.Pattern[str], value: str) -> bool:
-    return pattern.fullmatch(value) is not None
+def _is_un_locode(value: str) -> bool:
+    return _UN_LOCODE.fullmatch(value) is not None
+
+
+@functools.lru_cache(maxsize=512)
+def _is_country(value: str) -> bool:
+    return _COUNTRY.fullmatch(value) is not None
 
 
 def _check_location(location: dict[str, Any]) -> None:
     code = location.get("UNLocationCode")
-    if code is not None and not _is_code(_UN_LOCODE, code):
+    if code is not None and not _is_un_locode(code):
         raise EventRuleError(
             "eventLocation.UNLocationCode",
             f"{code!r} is not a UN/LOCODE: two capital letters of country code and three "
             "capital letters or digits 2-9 (e.g. CNQZH)",
         )
-    country = _object(location.get("address")).get("countryCode")
-    if country is not None and not _is_code(_COUNTRY, country):
+    address = location.get("address")
+    country = address.get("countryCode") if type(address) is dict else None
+    if country is not None and not _is_country(country):
         raise EventRuleError(
             "eventLocation.address.countryCode",
             f"{country!r} is not an ISO 3166-1 alpha-2 code (two capital letters, e.g. SG)",
@@ -308,12 +356,10 @@ def _check_location(location: dict[str, Any]) -> None:
 def _transport_call(
     call: dict[str, Any],
 ) -> tuple[str | None, str | None, str | None, str | None, str | None]:
-    if not call:
-        return None, None, None, None, None
     where = "transportDetails.transportCall"
     vessel = _object(call.get("vesselTransport"))
     flag = vessel.get("vesselFlag")
-    if flag is not None and not _is_code(_COUNTRY, flag):
+    if flag is not None and not _is_country(flag):
         raise EventRuleError(
             f"{where}.vesselTransport.vesselFlag",
             f"{flag!r} is not an ISO 3166-1 alpha-2 code (two capital letters, e.g. SG)",
@@ -331,8 +377,7 @@ def _transport_call(
                 f"{where}.{name}",
                 f"is {len(value)} characters long; Corridor keeps at most {MAX_INDEXED_LENGTH}",
             )
-    imo = vessel.get("vesselIMONumber")
-    return reference, imo, voyage, service, call.get("modeOfTransport")
+    return reference, vessel.get("vesselIMONumber"), voyage, service, call.get("modeOfTransport")
 
 
 class Decision(StrEnum):

@@ -7,12 +7,19 @@ in chunks of ``chunk_size`` records:
    with its place and reason, and the rest go on (a bad record never stops the others);
 2. each event becomes its stored form: the TNT 3.0.0 JSON with sorted keys (a retraction: a
    marker holding ``eventID``, ``isRetracted`` and, if given, ``eventUpdatedDateTime`` and
-   ``eventRouting``) and the SHA-256 of those bytes;
+   ``eventRouting``), the SHA-256 of those bytes, and its key as the store indexes it
+   (``storage.events.key_of``);
 3. one writing transaction per chunk reads the stored versions of the chunk's keys, decides for
    each event (``domain.tnt_event.decide``: store, update, retract, duplicate, superseded or a
    conflict), writes with ``executemany``, and queues the TNT 2.2 callbacks the stored events
    match (``event_subscriptions``) in the same transaction. A chunk is written whole or not at
    all; a database failure stops the ingest with the chunks before it committed.
+
+Steps 1 and 2 run outside the transaction, so the write lock is held only for step 3. Chunks are
+large (``DEFAULT_CHUNK``) because every chunk rewrites most pages of the key index, whose keys
+are random: the larger the chunk, the fewer times each page is written. The cyclic garbage
+collector is paused during an ingest (``collector.collector_paused``): the parsed file is a large
+heap of objects without cycles that it would otherwise walk again and again.
 
 Reads (``page``, ``by_id``) return stored events for the API layer to render as 2.2 or 3.0.
 """
@@ -21,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
@@ -32,16 +40,24 @@ from corridor.domain.tnt_event import Decision, EventFacts, EventRuleError, Vers
 from corridor.domain.tnt_query import EventFilter
 from corridor.interop.dcsa.tnt.validate import check_tnt_event
 from corridor.interop.event_records import ParsedEvent, ParsedRecord, RejectedRecord
+from corridor.services.collector import collector_paused
 from corridor.services.event_subscriptions import Subscriptions
 from corridor.services.node import Node
+from corridor.storage import event_subscriptions as subscription_rows
 from corridor.storage import events as rows
 from corridor.storage.engine import writing
 
 __all__ = ["Accepted", "EventStore", "IngestSummary", "Rejection"]
 
-DEFAULT_CHUNK = 2000
+DEFAULT_CHUNK = 20_000
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
 _MARKER_KEEPS = ("eventID", "isRetracted", "eventUpdatedDateTime", "eventRouting")
+_SORTED = orjson.OPT_SORT_KEYS
+_dumps = orjson.dumps
+_sha256 = hashlib.sha256
+_version = Version._make
+_WRITES_LIVE = (Decision.STORE, Decision.UPDATE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,9 +89,11 @@ class IngestSummary:
         accepted = self.stored + self.updated + self.retracted
         return accepted + self.duplicate + self.superseded + len(self.rejected)
 
-    def count(self, decision: Decision) -> None:
-        name = decision.value
-        setattr(self, name, getattr(self, name) + 1)
+    def add(self, counts: Mapping[Decision, int]) -> None:
+        """Count ``counts[decision]`` more records decided so (``CONFLICT`` is a rejection)."""
+        for decision, n in counts.items():
+            name = decision.value
+            setattr(self, name, getattr(self, name) + n)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -104,6 +122,7 @@ class _Candidate:
     facts: EventFacts
     body: str
     version: Version
+    key: tuple[int, int]
     position: int = 0
 
 
@@ -112,6 +131,7 @@ class _Slot:
     """One key's state while a chunk is written: what the database holds and what will change."""
 
     seq: int
+    event_id: str
     version: Version
     db_refs: tuple[tuple[str, str], ...]
     refs: tuple[tuple[str, str], ...]
@@ -137,12 +157,12 @@ def prepare(where: str, raw: object) -> _Candidate:
     event, facts = check_tnt_event(raw)
     stored = {k: event[k] for k in _MARKER_KEEPS if k in event} if facts.retracted else event
     try:
-        body = orjson.dumps(stored, option=orjson.OPT_SORT_KEYS)
+        body = _dumps(stored, option=_SORTED)
     except TypeError as error:
         raise EventRuleError("", f"cannot be written as JSON: {error}") from None
-    content_hash = hashlib.sha256(body).digest()
-    version = Version(facts.retracted, facts.updated_at, content_hash)
-    return _Candidate(where, event, facts, body.decode("utf-8"), version)
+    version = _version((facts.retracted, facts.updated_at, _sha256(body).digest()))
+    key = rows.key_of(facts.event_id, facts.origin)
+    return _Candidate(where, event, facts, body.decode("utf-8"), version, key)
 
 
 class EventStore:
@@ -163,16 +183,17 @@ class EventStore:
     ) -> IngestSummary:
         """Store every good record; see the module docstring. ``progress(n)`` after each chunk."""
         summary = IngestSummary()
-        iterator = iter(records)
-        while chunk := list(islice(iterator, chunk_size)):
-            refused: list[tuple[int, Rejection]] = []
-            candidates = self._prepare_chunk(chunk, refused)
-            if candidates:
-                self._write_chunk(candidates, summary, refused)
-            refused.sort(key=lambda item: item[0])
-            summary.rejected.extend(rejection for _, rejection in refused)
-            if progress is not None:
-                progress(len(chunk))
+        with collector_paused():
+            iterator = iter(records)
+            while chunk := list(islice(iterator, chunk_size)):
+                refused: list[tuple[int, Rejection]] = []
+                candidates = self._prepare_chunk(chunk, refused)
+                if candidates:
+                    self._write_chunk(candidates, summary, refused)
+                refused.sort(key=lambda item: item[0])
+                summary.rejected.extend(rejection for _, rejection in refused)
+                if progress is not None:
+                    progress(len(chunk))
         return summary
 
     def ingest_events(self, events: Sequence[object], where: str = "events") -> IngestSummary:
@@ -205,24 +226,27 @@ class EventStore:
     ) -> None:
         received = _micros(self.node.clock())
         assert received is not None
-        accepted: list[Accepted] = []
-        outcomes: list[tuple[_Candidate, Decision]] = []
         with writing(self.node.engine) as conn:
             rows.lock_for_ingest(conn)
-            stored = rows.stored_versions(conn, [c.facts.event_id for c in candidates])
+            stored = rows.stored_versions(conn, [c.key[0] for c in candidates])
             plan = _Plan(rows.next_seq(conn), stored, received)
-            for candidate in candidates:
-                decision = plan.apply(candidate)
-                outcomes.append((candidate, decision))
-                if decision in (Decision.STORE, Decision.UPDATE) and not candidate.facts.retracted:
-                    accepted.append(Accepted(candidate.event, candidate.facts))
+            decisions = [plan.apply(candidate) for candidate in candidates]
             plan.write(conn)
-            self.subscriptions.enqueue_matches(conn, accepted)
-        for candidate, decision in outcomes:
-            if decision is Decision.CONFLICT:
-                refused.append((candidate.position, _conflict(candidate)))
-            else:
-                summary.count(decision)
+            if subscription_rows.list_subscriptions(conn, None):
+                accepted = [
+                    Accepted(c.event, c.facts)
+                    for c, decision in zip(candidates, decisions, strict=True)
+                    if decision in _WRITES_LIVE and not c.facts.retracted
+                ]
+                self.subscriptions.enqueue_matches(conn, accepted)
+        counts = Counter(decisions)
+        if counts.pop(Decision.CONFLICT, 0):
+            refused += [
+                (c.position, plan.refusal(c))
+                for c, decision in zip(candidates, decisions, strict=True)
+                if decision is Decision.CONFLICT
+            ]
+        summary.add(counts)
 
     # Reads ----------------------------------------------------------------------------------
 
@@ -252,58 +276,90 @@ def _as_records(events: Sequence[object], where: str) -> Iterator[ParsedRecord]:
         yield ParsedEvent(f"{where}[{index}]", event)  # type: ignore[arg-type]
 
 
-def _conflict(candidate: _Candidate) -> Rejection:
-    return Rejection(
-        candidate.where,
-        "eventUpdatedDateTime",
-        f"event {candidate.facts.event_id!r} is already stored with other content and the same "
-        "eventUpdatedDateTime; send the change with a later eventUpdatedDateTime",
-    )
-
-
 class _Plan:
     """The writes of one chunk, decided event by event (later events see earlier ones)."""
 
     def __init__(
-        self, first_seq: int, stored: Mapping[tuple[str, str], rows.StoredVersion], received: int
+        self, first_seq: int, stored: Mapping[tuple[int, int], rows.StoredVersion], received: int
     ) -> None:
         self.next_seq = first_seq
         self.received = received
-        self.slots: dict[tuple[str, str], _Slot] = {}
+        self.slots: dict[tuple[int, int], _Slot] = {}
+        self.clashes: set[int] = set()
         for key, version in stored.items():
             refs = _refs(version.document_refs)
             held = Version(version.retracted, _moment(version.updated_at_us), version.content_hash)
-            self.slots[key] = _Slot(version.seq, held, refs, refs)
+            self.slots[key] = _Slot(version.seq, version.event_id, held, refs, refs)
 
     def apply(self, candidate: _Candidate) -> Decision:
-        facts = candidate.facts
-        key = (facts.event_id, facts.origin)
-        slot = self.slots.get(key)
-        decision = decide(None if slot is None else slot.version, candidate.version)
-        if decision is Decision.STORE:
-            slot = self.slots[key] = _Slot(self.next_seq, candidate.version, (), (), is_new=True)
-            self.next_seq += 1
-            self._full(slot, candidate)
-        elif decision is Decision.UPDATE:
-            assert slot is not None
-            self._full(slot, candidate)
+        slot = self.slots.get(candidate.key)
+        if slot is None:  # a new event: the common case
+            seq = self.next_seq
+            self.next_seq = seq + 1
+            facts = candidate.facts
+            self.slots[candidate.key] = _Slot(
+                seq,
+                facts.event_id,
+                candidate.version,
+                (),
+                facts.documents,
+                self._row(seq, candidate),
+                True,
+            )
+            return Decision.STORE
+        if slot.event_id != candidate.facts.event_id:  # another eventID with the same key
+            self.clashes.add(id(candidate))
+            return Decision.CONFLICT
+        decision = decide(slot.version, candidate.version)
+        if decision is Decision.UPDATE:
+            slot.version = candidate.version
+            slot.refs = candidate.facts.documents
+            slot.marker = None
+            slot.row = self._row(slot.seq, candidate)
         elif decision is Decision.RETRACT:
-            assert slot is not None
             self._retract(slot, candidate)
         return decision
 
-    def _full(self, slot: _Slot, candidate: _Candidate) -> None:
-        facts = candidate.facts
-        slot.version = candidate.version
-        slot.refs = facts.documents
-        slot.marker = None
-        slot.row = [
-            *(slot.seq, facts.event_id, facts.origin, facts.retracted, facts.event_type),
-            *(facts.classifier, facts.subtype, _micros(facts.event_at), _micros(facts.updated_at)),
-            *(self.received, facts.un_location, facts.equipment_reference),
-            *(facts.transport_call_reference, facts.vessel_imo, facts.voyage, facts.service_code),
-            *(facts.mode_of_transport, facts.shipment_document_type),
-            orjson.dumps(facts.documents).decode() if facts.documents else None,
+    def refusal(self, candidate: _Candidate) -> Rejection:
+        """Why a ``CONFLICT`` was refused."""
+        if id(candidate) in self.clashes:
+            return Rejection(
+                candidate.where,
+                "eventID",
+                f"{candidate.facts.event_id!r} shares its 64-bit key with another stored eventID "
+                "of the same originating parties; this node cannot store both: send it under "
+                "another eventID",
+            )
+        return _conflict(candidate)
+
+    def _row(self, seq: int, candidate: _Candidate) -> list[Any]:
+        """The ``tracking_events`` row of ``candidate`` (``rows.EVENT_COLUMNS``)."""
+        (event_id, _, retracted, updated_at, event_type, classifier, subtype, event_at) = (
+            candidate.facts[:8]
+        )
+        (location, equipment, documents, call, imo, voyage, service, mode) = candidate.facts[8:]
+        event_key, origin_key = candidate.key
+        return [
+            seq,
+            event_key,
+            origin_key,
+            event_id,
+            retracted,
+            event_type,
+            classifier,
+            subtype,
+            None if event_at is None else (event_at - _EPOCH) // _MICROSECOND,
+            None if updated_at is None else (updated_at - _EPOCH) // _MICROSECOND,
+            self.received,
+            location,
+            equipment,
+            call,
+            imo,
+            voyage,
+            service,
+            mode,
+            documents[0][0] if documents and event_type == "SHIPMENT" else None,
+            _dumps(documents).decode() if documents else None,
             candidate.version.content_hash,
             candidate.body,
         ]
@@ -313,33 +369,37 @@ class _Plan:
         slot.version = Version(True, updated, candidate.version.content_hash)
         hashed, body = candidate.version.content_hash, candidate.body
         if slot.row is not None:  # the live version was written in this chunk: mark that row
-            slot.row[3], slot.row[8], slot.row[19], slot.row[20] = (
-                True,
-                _micros(updated),
-                hashed,
-                body,
-            )
+            row = slot.row
+            row[4], row[9], row[20], row[21] = True, _micros(updated), hashed, body
         else:
             slot.marker = (True, _micros(updated), hashed, body, slot.seq)
 
     def write(self, conn: Any) -> None:
-        inserts = [s.row for s in self.slots.values() if s.is_new and s.row is not None]
-        updates = [s.row for s in self.slots.values() if not s.is_new and s.row is not None]
-        markers = [s.marker for s in self.slots.values() if s.marker is not None]
-        removed = [
-            (ref, kind, s.seq)
-            for s in self.slots.values()
-            for kind, ref in s.db_refs
-            if (kind, ref) not in s.refs
-        ]
-        added = [
-            (ref, kind, s.seq)
-            for s in self.slots.values()
-            for kind, ref in s.refs
-            if (kind, ref) not in s.db_refs
-        ]
+        inserts: list[list[Any]] = []
+        updates: list[list[Any]] = []
+        markers = []
+        removed: list[tuple[str, str, int]] = []
+        added: list[tuple[str, str, int]] = []
+        for slot in self.slots.values():
+            if slot.row is not None:
+                (inserts if slot.is_new else updates).append(slot.row)
+            elif slot.marker is not None:
+                markers.append(slot.marker)
+            if slot.refs != slot.db_refs:
+                seq = slot.seq
+                removed += [(r, k, seq) for k, r in slot.db_refs if (k, r) not in slot.refs]
+                added += [(r, k, seq) for k, r in slot.refs if (k, r) not in slot.db_refs]
         rows.insert_events(conn, inserts)
         rows.update_events(conn, updates)
         rows.mark_retracted(conn, markers)
         rows.delete_documents(conn, removed)
         rows.insert_documents(conn, added)
+
+
+def _conflict(candidate: _Candidate) -> Rejection:
+    return Rejection(
+        candidate.where,
+        "eventUpdatedDateTime",
+        f"event {candidate.facts.event_id!r} is already stored with other content and the same "
+        "eventUpdatedDateTime; send the change with a later eventUpdatedDateTime",
+    )

@@ -354,9 +354,11 @@ ISS_SUR_TABLES = (
 # Tracking events (migration 6, ADR 0008): DCSA Track & Trace events in their TNT 3.0.0 form,
 # with the columns the TNT 2.2 and 3.0 filters need. ``seq`` is assigned by the store under its
 # write lock (insertion order, the key of cursor pagination). Times are microseconds since the
-# Unix epoch, UTC, so they compare as integers on both databases. ``(event_id, origin)`` is the
-# spec's event key; a retracted event keeps its row, columns and documents, with a retraction
-# marker as ``event_json``. Columns most events lack are indexed only where they are set.
+# Unix epoch, UTC, so they compare as integers on both databases. The spec's event key (eventID,
+# originating parties) is held as two 64-bit integers, ``event_key`` and ``origin_key``
+# (``storage.events.key_of``), unique together; ``event_id`` is kept to tell apart eventIDs whose
+# ``event_key`` coincide. A retracted event keeps its row, columns and documents, with a
+# retraction marker as ``event_json``. Columns most events lack are indexed only where set.
 # ``document_refs`` lists (JSON) the documents the row is indexed under in
 # ``tracking_event_documents``, so a newer version can remove exactly those rows.
 
@@ -374,8 +376,9 @@ tracking_events = Table(
     "tracking_events",
     metadata,
     Column("seq", _SEQ, primary_key=True, autoincrement=False),
+    Column("event_key", BigInteger, nullable=False),
+    Column("origin_key", BigInteger, nullable=False),
     Column("event_id", String(500), nullable=False),
-    Column("origin", String(64), nullable=False),
     Column("retracted", Boolean, nullable=False),
     Column("event_type", String(16), nullable=True),
     Column("classifier", String(16), nullable=True),
@@ -394,7 +397,7 @@ tracking_events = Table(
     Column("document_refs", Text, nullable=True),
     Column("content_hash", LargeBinary(32), nullable=False),
     Column("event_json", Text, nullable=False),
-    UniqueConstraint("event_id", "origin", name="uq_tracking_events_key"),
+    UniqueConstraint("event_key", "origin_key", name="uq_tracking_events_key"),
     Index("ix_tracking_events_updated", "updated_at_us"),
     _partial_index("ix_tracking_events_equipment", "equipment_reference"),
     _partial_index("ix_tracking_events_location", "un_location"),

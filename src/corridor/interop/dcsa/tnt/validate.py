@@ -35,6 +35,9 @@ def event_schema(schema_name: str = "Event") -> CompiledSchema:
     return compile_schema(TNT30_SPEC_FILE, schema_name, CLOSED_LISTS)
 
 
+_event_schema = functools.partial(event_schema, "Event")
+
+
 def tnt_schema_errors(schema_name: str, instance: object) -> list[tuple[str, str]]:
     """Every structural violation of TNT 3.0.0 ``schema_name`` in ``instance``."""
     return event_schema(schema_name).errors(instance)
@@ -42,10 +45,10 @@ def tnt_schema_errors(schema_name: str, instance: object) -> list[tuple[str, str
 
 def check_tnt_event(raw: object) -> tuple[Mapping[str, Any], EventFacts]:
     """``raw`` as a TNT 3.0.0 event and its facts, or ``EventRuleError`` naming the field."""
-    if not isinstance(raw, Mapping):
+    if type(raw) is not dict and not isinstance(raw, Mapping):
         raise EventRuleError("", f"an event must be a JSON object, not {_kind(raw)}")
     event = normalise(raw)
-    errors = event_schema().errors(event)
+    errors = _event_schema().errors(event)
     if errors:
         field, reason = errors[0]
         raise EventRuleError(field, reason)

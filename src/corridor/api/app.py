@@ -7,18 +7,14 @@ pool, so many requests wait on the group committer at once and are committed tog
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Any
-
 from fastapi import FastAPI
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from corridor import __version__
 from corridor.api import metrics, openapi, problems
 from corridor.api.dcsa_v303 import install_worker as install_dcsa_worker
 from corridor.api.hygiene import RequestHygiene
+from corridor.api.lifespan import around_lifespan
 from corridor.api.ratelimit import RateLimiter
 from corridor.api.routes_alerts import install_worker as install_alert_worker
 from corridor.api.routes_alerts import router as alerts_router
@@ -112,32 +108,14 @@ def create_app(node: Node, *, rate_limiter: RateLimiter | None = None, web: bool
 
 def _feed_title_events(app: FastAPI, feed: TitleFeed) -> None:
     """Title actions become SHIPMENT events: catch up at start, then after each action."""
-    previous = app.router.lifespan_context
 
-    @asynccontextmanager
-    async def lifespan(running: Any) -> AsyncIterator[Any]:
-        await run_in_threadpool(feed.sync)
+    def start() -> None:
+        feed.sync()
         feed.node.after_commit.append(feed.after_commit)
-        try:
-            async with previous(running) as state:
-                yield state
-        finally:
-            feed.node.after_commit.remove(feed.after_commit)
 
-    app.router.lifespan_context = lifespan
+    around_lifespan(app, start, lambda: feed.node.after_commit.remove(feed.after_commit))
 
 
 def _run_pint_sender(app: FastAPI, sender: PintSender) -> None:
     """Deliver outbound PINT envelopes in the background while the app runs."""
-    previous = app.router.lifespan_context
-
-    @asynccontextmanager
-    async def lifespan(running: Any) -> AsyncIterator[Any]:
-        await run_in_threadpool(sender.start)
-        try:
-            async with previous(running) as state:
-                yield state
-        finally:
-            await run_in_threadpool(sender.stop)
-
-    app.router.lifespan_context = lifespan
+    around_lifespan(app, sender.start, sender.stop)

@@ -13,8 +13,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Coroutine
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -23,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 
 from corridor.api import dcsa_errors
 from corridor.api.dcsa_errors import API_VERSION_HEADER, detailed_error, error_response
+from corridor.api.lifespan import run_worker
 from corridor.api.problems import PROBLEM_JSON
 from corridor.errors import DocumentRuleError, MalformedInputError
 from corridor.services.dcsa_issuance import IssuanceRequests
@@ -119,18 +119,5 @@ def install_worker(app: FastAPI, node: Node) -> DeliveryWorker:
     app.state.dcsa_worker = worker
     app.state.dcsa_outbox = outbox
     node.on_surrender = surrender_hook(Surrenders(node, outbox), worker.wake)
-    previous = app.router.lifespan_context
-
-    @asynccontextmanager
-    async def lifespan(running: Any) -> AsyncIterator[Any]:
-        if worker.autostart:
-            worker.start()
-        try:
-            async with previous(running) as state:
-                yield state
-        finally:
-            await run_in_threadpool(worker.stop)
-            outbox.close()
-
-    app.router.lifespan_context = lifespan
+    run_worker(app, worker, outbox.close)
     return worker

@@ -15,18 +15,16 @@ background while the app runs: the watcher every ``CORRIDOR_ALERT_INTERVAL_MINUT
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Path, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
 
 from corridor.api.auth import AccessDep, Caller
 from corridor.api.idempotency import IdempotencyKey, respond_once
+from corridor.api.lifespan import run_worker
 from corridor.api.problems import FieldProblem, Problem, problem_response
 from corridor.api.schemas import Strict
 from corridor.domain.tnt_event import EventRuleError
@@ -165,18 +163,5 @@ def install_worker(app: FastAPI, node: Node) -> DeliveryWorker:
     app.state.alert_subscriptions = alerts
     app.state.alert_watcher = watcher
     app.state.alert_worker = worker
-    previous = app.router.lifespan_context
-
-    @asynccontextmanager
-    async def lifespan(running: Any) -> AsyncIterator[Any]:
-        if worker.autostart:
-            worker.start()
-        try:
-            async with previous(running) as state:
-                yield state
-        finally:
-            await run_in_threadpool(worker.stop)
-            alerts.close()
-
-    app.router.lifespan_context = lifespan
+    run_worker(app, worker, alerts.close)
     return worker

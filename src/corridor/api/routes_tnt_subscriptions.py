@@ -12,8 +12,6 @@ answers 404, as a missing one does), the node operator sees all. Callbacks are s
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import orjson
@@ -22,6 +20,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from corridor.api.auth import Caller
+from corridor.api.lifespan import run_worker
 from corridor.api.routes_tnt_v22 import V22_ERROR_SCHEMA
 from corridor.api.tnt_errors import Tnt22Route
 from corridor.api.tnt_paging import Cursors, error_responses, page_limit, page_link
@@ -243,18 +242,5 @@ def install_worker(app: FastAPI, node: Node) -> DeliveryWorker:
     worker = DeliveryWorker([subscriptions.deliver_due], interval=2.0)
     app.state.event_subscriptions = subscriptions
     app.state.event_worker = worker
-    previous = app.router.lifespan_context
-
-    @asynccontextmanager
-    async def lifespan(running: Any) -> AsyncIterator[Any]:
-        if worker.autostart:
-            worker.start()
-        try:
-            async with previous(running) as state:
-                yield state
-        finally:
-            await run_in_threadpool(worker.stop)
-            subscriptions.close()
-
-    app.router.lifespan_context = lifespan
+    run_worker(app, worker, subscriptions.close)
     return worker

@@ -3,6 +3,7 @@ atomic chunks, concurrent ingests, filters and keyset pages."""
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import json
 import threading
@@ -245,3 +246,20 @@ def test_the_key_index_holds_integers(store: EventStore) -> None:
         ).one()
     assert (row.event_key, row.origin_key) == rows.key_of("e1", "")
     assert isinstance(row.event_key, int)
+
+
+def test_a_time_window_is_found_through_its_index_on_sqlite(sqlite_node: Node) -> None:
+    """Without statistics SQLite would walk the table in ``seq`` order for a page of an
+    ``eventCreatedDateTime`` window (ADR 0008); the page's ``seq`` bound must not lead it there."""
+    start, end = (
+        dt.datetime(2026, 3, 4, 9, tzinfo=dt.UTC),
+        dt.datetime(2026, 3, 4, 10, tzinfo=dt.UTC),
+    )
+    window = EventFilter(updated=(("gte", start), ("lt", end)))
+    with sqlite_node.engine.connect() as conn:
+        for position in ({"after": 0}, {"after": 5}, {"before": 2**62}):
+            statement = rows.page_statement(conn, window, limit=21, v22=True, **position)
+            compiled = statement.compile(conn, compile_kwargs={"render_postcompile": True})
+            values = tuple(compiled.params[name] for name in compiled.positiontup or ())
+            plan = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", values).all()
+            assert any("ix_tracking_events_updated" in step[3] for step in plan), plan

@@ -16,13 +16,14 @@ one of a fleet of vessels (IMO numbers with valid check digits), on a voyage and
 events, in time order:
 
 - per container: gate-in at the hub, loading on the train (EQUIPMENT, ACTUAL);
-- the train's departure, the rail operator's estimated arrival, the arrival (TRANSPORT);
+- the train's departure, the rail operator's estimated arrival, the arrival (TRANSPORT, with a
+  transport call reference of train, day and station, so that TNT 2.2 can render them too);
 - per container: gate-in at Qinzhou, loading on the vessel (EQUIPMENT, with the transport call);
 - the vessel's departure, the carrier's ETA, the arrival (TRANSPORT, with IMO, voyage, service
   and a transport call reference);
 - per container: discharge and gate-out at destination (EQUIPMENT).
 
-That is ``6 * containers + 6`` events a journey (27 on average); the last journey is cut so that
+That is ``6 * containers + 6`` events a journey (26 on average); the last journey is cut so that
 there are exactly ``count`` events. Every event has a fresh UUID ``eventID`` and the carrier as
 its originating party. Everything is a pure function of ``count`` and ``seed``.
 """
@@ -51,13 +52,18 @@ _HUBS = {
     "CNCTU": "Chengdu International Railway Port",
     "CNKMG": "Kunming Wangjiaying Container Terminal",
 }
-_QINZHOU = ("CNQZH", "Qinzhou Port")
+_QINZHOU = "CNQZH"
 _PORTS = {
     "SGSIN": "Singapore",
     "MYPKG": "Port Klang",
     "VNSGN": "Cat Lai",
     "THLCH": "Laem Chabang",
     "IDJKT": "Tanjung Priok",
+}
+_PLACES = {
+    **{code: (name, "INLAND_TERMINAL") for code, name in _HUBS.items()},
+    _QINZHOU: ("Qinzhou Port", "PORT_TERMINAL"),
+    **{code: (name, "PORT_TERMINAL") for code, name in _PORTS.items()},
 }
 _VESSEL_NAMES = ("Beibu Gulf", "Qinzhou", "Lion City", "Land-Sea", "Straits", "Xijiang")
 _VESSEL_WORDS = ("Pioneer", "Trader", "Express", "Bridge", "Star", "Harmony", "Spirit")
@@ -130,13 +136,9 @@ class _Writer:
         self.j = journey
 
     def event(
-        self,
-        at: dt.datetime,
-        classification: dict[str, str],
-        place: tuple[str, str],
-        facility: str,
-        **parts: Any,
+        self, at: dt.datetime, classification: dict[str, str], code: str, **parts: Any
     ) -> dict[str, Any]:
+        name, facility = _PLACES[code]
         reported = at + dt.timedelta(minutes=self.rng.randint(2, 45))
         return {
             "eventID": str(uuid.UUID(int=self.rng.getrandbits(128), version=4)),
@@ -144,9 +146,9 @@ class _Writer:
             "eventDateTime": _iso(at),
             "eventUpdatedDateTime": _iso(reported),
             "eventLocation": {
-                "locationName": place[1],
+                "locationName": name,
                 "facilityType": facility,
-                "UNLocationCode": place[0],
+                "UNLocationCode": code,
             },
             "eventClassification": classification,
             "shipmentDetails": {
@@ -155,30 +157,58 @@ class _Writer:
             **parts,
         }
 
-    def equipment(self, container: str, phase: str) -> dict[str, Any]:
-        return {
+    def box(
+        self,
+        at: dt.datetime,
+        subtype: str,
+        code: str,
+        container: str,
+        call: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """An EQUIPMENT event of ``container`` at ``code`` (ACTUAL)."""
+        equipment = {
             "equipmentReference": container,
             "ISOEquipmentCode": self.rng.choice(_ISO_CODES),
             "emptyIndicator": "LADEN",
-            "transportPhase": phase,
+            "transportPhase": "IMPORT" if code == self.j.port else "EXPORT",
             "seals": [{"number": f"WLS{container[4:10]}", "source": "CARRIER"}],
         }
+        classification = {
+            "eventType": "EQUIPMENT",
+            "eventClassifier": "ACTUAL",
+            "equipmentEventType": subtype,
+        }
+        parts = {"equipmentDetails": equipment} | (
+            {} if call is None else {"transportDetails": call}
+        )
+        return self.event(at, classification, code, **parts)
 
-    def rail_call(self, place: str) -> dict[str, Any]:
+    def move(
+        self, at: dt.datetime, subtype: str, code: str, call: dict[str, Any], classifier: str
+    ) -> dict[str, Any]:
+        """A TRANSPORT event (the train's or the vessel's) at ``code``."""
+        classification = {
+            "eventType": "TRANSPORT",
+            "eventClassifier": classifier,
+            "transportEventType": subtype,
+        }
+        return self.event(at, classification, code, transportDetails=call)
+
+    def rail(self, code: str) -> dict[str, Any]:
         service = f"{self.j.hub}-CNQZH sea-rail shuttle"
         return {
             "transportCall": {
-                "transportCallReference": f"{self.j.train}-{self.j.start:%Y%m%d}-{place}",
+                "transportCallReference": f"{self.j.train}-{self.j.start:%Y%m%d}-{code}",
                 "modeOfTransport": "RAIL",
                 "railTransport": {"railServiceReference": service},
             }
         }
 
-    def vessel_call(self, port: str) -> dict[str, Any]:
+    def vessel(self, code: str) -> dict[str, Any]:
         voyage = {"carrierVoyageNumber": self.j.voyage, "universalVoyageReference": self.j.voyage}
         return {
             "transportCall": {
-                "transportCallReference": f"{self.j.voyage}-{port}",
+                "transportCallReference": f"{self.j.voyage}-{code}",
                 "modeOfTransport": "VESSEL",
                 "serviceCodeOrReference": {"carrierServiceCode": self.j.service},
                 "exportVoyageNumberOrReference": voyage,
@@ -190,111 +220,61 @@ class _Writer:
         }
 
 
-def _equipment_class(subtype: str, classifier: str = "ACTUAL") -> dict[str, str]:
-    return {"eventType": "EQUIPMENT", "eventClassifier": classifier, "equipmentEventType": subtype}
-
-
-def _transport_class(subtype: str, classifier: str = "ACTUAL") -> dict[str, str]:
-    return {"eventType": "TRANSPORT", "eventClassifier": classifier, "transportEventType": subtype}
+def _minutes(rng: random.Random, low: int, high: int) -> dt.timedelta:
+    return dt.timedelta(minutes=rng.randint(low, high))
 
 
 def _journey_events(rng: random.Random, j: _Journey) -> Iterator[dict[str, Any]]:
+    """The journey's events in time order (module docstring)."""
     w = _Writer(rng, j)
-    hub = (j.hub, _HUBS[j.hub])
-    port = (j.port, _PORTS[j.port])
-    at = j.start
+    clock = [j.start]
+    yield from _rail_leg(w, clock)
+    yield from _at_qinzhou(w, clock)
+    yield from _sea_leg(w, clock)
+
+
+def _later(clock: list[dt.datetime], gap: dt.timedelta) -> dt.datetime:
+    clock[0] += gap
+    return clock[0]
+
+
+def _rail_leg(w: _Writer, clock: list[dt.datetime]) -> Iterator[dict[str, Any]]:
+    j, rng = w.j, w.rng
     for box in j.containers:
-        at += dt.timedelta(minutes=rng.randint(5, 90))
-        yield w.event(
-            at,
-            _equipment_class("GATED_IN"),
-            hub,
-            "INLAND_TERMINAL",
-            equipmentDetails=w.equipment(box, "EXPORT"),
+        yield w.box(_later(clock, _minutes(rng, 5, 90)), "GATED_IN", j.hub, box)
+    for box in j.containers:
+        yield w.box(_later(clock, _minutes(rng, 5, 30)), "LOADED", j.hub, box, w.rail(j.hub))
+    at = _later(clock, dt.timedelta(hours=rng.randint(2, 12)))
+    yield w.move(at, "DEPARTED", j.hub, w.rail(j.hub), "ACTUAL")
+    yield w.move(at + 48 * _HOUR, "ARRIVED", _QINZHOU, w.rail(_QINZHOU), "ESTIMATED")
+    at = _later(clock, dt.timedelta(hours=rng.lognormvariate(3.87, 0.15)))  # about 48 h
+    yield w.move(at, "ARRIVED", _QINZHOU, w.rail(_QINZHOU), "ACTUAL")
+
+
+def _at_qinzhou(w: _Writer, clock: list[dt.datetime]) -> Iterator[dict[str, Any]]:
+    j, rng = w.j, w.rng
+    for box in j.containers:
+        yield w.box(_later(clock, _minutes(rng, 10, 120)), "GATED_IN", _QINZHOU, box)
+    _later(clock, dt.timedelta(hours=rng.triangular(12, 72, 24)))  # the dwell at the port
+    for box in j.containers:
+        at = _later(clock, _minutes(rng, 3, 20))
+        yield w.box(at, "LOADED", _QINZHOU, box, w.vessel(_QINZHOU))
+
+
+def _sea_leg(w: _Writer, clock: list[dt.datetime]) -> Iterator[dict[str, Any]]:
+    j, rng = w.j, w.rng
+    at = _later(clock, dt.timedelta(hours=rng.randint(2, 10)))
+    yield w.move(at, "DEPARTED", _QINZHOU, w.vessel(_QINZHOU), "ACTUAL")
+    yield w.move(at + 144 * _HOUR, "ARRIVED", j.port, w.vessel(j.port), "ESTIMATED")
+    at = _later(clock, dt.timedelta(hours=rng.lognormvariate(4.97, 0.12)))  # about 6 days
+    yield w.move(at, "ARRIVED", j.port, w.vessel(j.port), "ACTUAL")
+    for box in j.containers:
+        yield w.box(
+            _later(clock, _minutes(rng, 10, 90)), "DISCHARGED", j.port, box, w.vessel(j.port)
         )
     for box in j.containers:
-        at += dt.timedelta(minutes=rng.randint(5, 30))
-        yield w.event(
-            at,
-            _equipment_class("LOADED"),
-            hub,
-            "INLAND_TERMINAL",
-            equipmentDetails=w.equipment(box, "EXPORT"),
-            transportDetails=w.rail_call(j.hub),
-        )
-    at += dt.timedelta(hours=rng.randint(2, 12))
-    departure, arrival = w.rail_call(j.hub), w.rail_call("CNQZH")
-    yield w.event(
-        at, _transport_class("DEPARTED"), hub, "INLAND_TERMINAL", transportDetails=departure
-    )
-    yield w.event(
-        at + 48 * _HOUR,
-        _transport_class("ARRIVED", "ESTIMATED"),
-        _QINZHOU,
-        "PORT_TERMINAL",
-        transportDetails=arrival,
-    )
-    at += dt.timedelta(hours=rng.lognormvariate(3.87, 0.15))
-    yield w.event(
-        at, _transport_class("ARRIVED"), _QINZHOU, "PORT_TERMINAL", transportDetails=arrival
-    )
-    for box in j.containers:
-        at += dt.timedelta(minutes=rng.randint(10, 120))
-        yield w.event(
-            at,
-            _equipment_class("GATED_IN"),
-            _QINZHOU,
-            "PORT_TERMINAL",
-            equipmentDetails=w.equipment(box, "EXPORT"),
-        )
-    at += dt.timedelta(hours=rng.triangular(12, 72, 24))
-    for box in j.containers:
-        at += dt.timedelta(minutes=rng.randint(3, 20))
-        yield w.event(
-            at,
-            _equipment_class("LOADED"),
-            _QINZHOU,
-            "PORT_TERMINAL",
-            equipmentDetails=w.equipment(box, "EXPORT"),
-            transportDetails=w.vessel_call("CNQZH"),
-        )
-    at += dt.timedelta(hours=rng.randint(2, 10))
-    sea = w.vessel_call("CNQZH")
-    yield w.event(at, _transport_class("DEPARTED"), _QINZHOU, "PORT_TERMINAL", transportDetails=sea)
-    yield w.event(
-        at + 144 * _HOUR,
-        _transport_class("ARRIVED", "ESTIMATED"),
-        port,
-        "PORT_TERMINAL",
-        transportDetails=w.vessel_call(j.port),
-    )
-    at += dt.timedelta(hours=rng.lognormvariate(4.97, 0.12))
-    yield w.event(
-        at,
-        _transport_class("ARRIVED"),
-        port,
-        "PORT_TERMINAL",
-        transportDetails=w.vessel_call(j.port),
-    )
-    for box in j.containers:
-        at += dt.timedelta(minutes=rng.randint(10, 90))
-        yield w.event(
-            at,
-            _equipment_class("DISCHARGED"),
-            port,
-            "PORT_TERMINAL",
-            equipmentDetails=w.equipment(box, "IMPORT"),
-            transportDetails=w.vessel_call(j.port),
-        )
-    for box in j.containers:
-        at += dt.timedelta(hours=rng.randint(4, 96))
-        yield w.event(
-            at,
-            _equipment_class("GATED_OUT"),
-            port,
-            "PORT_TERMINAL",
-            equipmentDetails=w.equipment(box, "IMPORT"),
-        )
+        at = _later(clock, dt.timedelta(hours=rng.randint(4, 96)))
+        yield w.box(at, "GATED_OUT", j.port, box)
 
 
 def _fleet(rng: random.Random) -> list[tuple[str, str]]:
@@ -360,7 +340,7 @@ def event_corpus(count: int, seed: int = DEFAULT_SEED) -> EventCorpus:
         ends=built.ends,
         equipment_references=tuple(sorted(built.containers)),
         transport_document_references=tuple(built.documents),
-        locations=(*_HUBS, _QINZHOU[0], *_PORTS),
+        locations=tuple(_PLACES),
         voyages=tuple(sorted(built.voyages)),
         updated=tuple(built.updated),
     )

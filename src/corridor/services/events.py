@@ -58,6 +58,10 @@ _dumps = orjson.dumps
 _sha256 = hashlib.sha256
 _version = Version._make
 _WRITES_LIVE = (Decision.STORE, Decision.UPDATE)
+_RETRACTED, _UPDATED, _HASH, _JSON = (
+    rows.EVENT_COLUMNS.index(name)
+    for name in ("retracted", "updated_at_us", "content_hash", "event_json")
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,7 +374,12 @@ class _Plan:
         hashed, body = candidate.version.content_hash, candidate.body
         if slot.row is not None:  # the live version was written in this chunk: mark that row
             row = slot.row
-            row[4], row[9], row[20], row[21] = True, _micros(updated), hashed, body
+            row[_RETRACTED], row[_UPDATED], row[_HASH], row[_JSON] = (
+                True,
+                _micros(updated),
+                hashed,
+                body,
+            )
         else:
             slot.marker = (True, _micros(updated), hashed, body, slot.seq)
 

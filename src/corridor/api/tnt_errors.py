@@ -89,7 +89,9 @@ class _TntRoute(APIRoute):
 
     @classmethod
     def render(cls, request: Request, status: int, failures: Sequence[Failure]) -> JSONResponse:
-        raise NotImplementedError
+        """The error body in the spec's own shape: each concrete route class (TNT 2.2, TNT 3.0)
+        defines it; this base class is never mounted."""
+        raise NotImplementedError(f"{cls.__name__} must define render()")
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()

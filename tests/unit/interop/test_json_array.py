@@ -1,0 +1,114 @@
+"""``array_items``: the items of a JSON array, read one at a time, equal to a whole parse."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import orjson
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from corridor.interop.json_array import JsonSyntaxError, array_items, syntax_error
+
+# Strings that look like the place between two items, braces and escapes, and non-ASCII text.
+_TEXT = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(["},{", "} , {", '"},{"', "\\", "{", "}", "]", "é€😀", "\n"]),
+)
+_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), _TEXT)
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_TEXT, inner, max_size=4)),
+    max_leaves=20,
+)
+_OBJECTS = st.dictionaries(_TEXT, _VALUES, max_size=5)
+
+
+def items(text: str | bytes) -> list[Any]:
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return list(array_items(data, data.index(b"[")))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_OBJECTS, _VALUES), max_size=8), st.sampled_from([None, 1, 4]))
+def test_items_are_those_of_a_whole_parse(array: list[Any], indent: int | None) -> None:
+    text = json.dumps(array, indent=indent, ensure_ascii=False)
+    assert items(text) == orjson.loads(text)
+
+
+def test_inner_arrays_of_objects_and_braces_in_strings_do_not_end_an_item() -> None:
+    text = '[{"a": [{"b": 1},{"c": "},{"}]},{"d": "x\\"},{"},\n {"e": [{}, {}]}]'
+    assert items(text) == json.loads(text)
+
+
+def test_an_item_longer_than_the_window_is_read_whole() -> None:
+    big = {"seals": [{"number": str(n)} for n in range(20_000)]}
+    text = json.dumps([big, {"after": True}])
+    assert items(text) == [big, {"after": True}]
+
+
+def test_an_empty_array_has_no_items() -> None:
+    assert items(" [ \n ] ") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "message", "before"),
+    [
+        ('[{"a": 1},', 1, 11, "unexpected end of the text", [{"a": 1}]),
+        (
+            '[{"a": 1} {"b": 2}]',
+            1,
+            11,
+            "expected ',' or ']' after an item of the array",
+            [{"a": 1}],
+        ),
+        ('[{"a": 1}] x', 1, 12, "unexpected text after the array", [{"a": 1}]),
+        (
+            '[\n{"a": 1},\n  oops\n]',
+            3,
+            3,
+            "unexpected character, expected a JSON value",
+            [{"a": 1}],
+        ),
+        ('[{"é": 1},\n {"b": ]}]', 2, 8, "unexpected character, expected a JSON value", [{"é": 1}]),
+        ('[{"a": tru}]', 1, 8, "invalid literal, expected 'true'", []),
+    ],
+)
+def test_a_fault_is_raised_at_its_line_and_column_after_the_items_before_it(
+    text: str, line: int, column: int, message: str, before: list[Any]
+) -> None:
+    read: list[Any] = []
+    with pytest.raises(JsonSyntaxError) as caught:
+        read.extend(array_items(text.encode("utf-8"), 0))
+    assert (caught.value.line, caught.value.column, caught.value.message) == (line, column, message)
+    assert read == before
+
+
+def test_items_before_a_fault_are_yielded() -> None:
+    data = b'[{"a": 1}, {"b": 2}, {"c": ]'
+    reader = array_items(data, 0)
+    assert next(reader) == {"a": 1}
+    assert next(reader) == {"b": 2}
+    with pytest.raises(JsonSyntaxError):
+        next(reader)
+
+
+def test_a_tail_checks_what_follows_the_array() -> None:
+    closing = re.compile(rb"\s*\}\s*")
+
+    def close_object(data: bytes, position: int) -> None:
+        if closing.fullmatch(data, position) is None:
+            raise syntax_error(data, position, "expected '}'")
+
+    data = b'{"events": [{"a": 1}] }'
+    assert list(array_items(data, 11, close_object)) == [{"a": 1}]
+    with pytest.raises(JsonSyntaxError, match="expected '}'"):
+        list(array_items(b'{"events": [{"a": 1}] ]', 11, close_object))
+
+
+def test_columns_count_characters_not_bytes() -> None:
+    error = syntax_error("€€\n€x".encode(), len("€€\n€".encode()), "here")
+    assert (error.line, error.column) == (2, 2)

@@ -90,7 +90,7 @@ def test_nothing_readable_exits_2_and_an_unreadable_file_5(home: Path, tmp_path:
     garbage = tmp_path / "garbage.json"
     garbage.write_text('{"events": [1, 2', encoding="utf-8")
     result = run("events", "import", garbage, "--home", home, code=2)
-    assert result.stderr.startswith("line 1, column")
+    assert "line 1, column 17: not JSON: unexpected end of the text" in result.stderr
     empty = tmp_path / "empty.json"
     empty.write_text("[]", encoding="utf-8")
     run("events", "import", empty, "--home", home, code=2)

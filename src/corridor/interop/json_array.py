@@ -105,6 +105,8 @@ def array_items(data: bytes, start: int, tail: Tail = nothing_after) -> Iterator
         elif separator == b"]":
             tail(data, after + 1)
             return
+        elif after == len(data):
+            raise syntax_error(data, after, "unexpected end of the text")
         else:
             raise syntax_error(data, after, "expected ',' or ']' after an item of the array")
 

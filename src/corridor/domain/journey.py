@@ -17,7 +17,9 @@ vessel's or train's transport event) applies to every container.
 
 **Which containers.** A journey follows one container of the document, or all of them. With all,
 a leg has reached a stage only when every container has: the document's cargo has left Qinzhou
-when its last container has. Times are then those of the last container.
+when its last container has. Times are then those of the last container. A vehicle's transport
+event moves every container with it; whether one was in fact left on the quay is asked from the
+containers' own events by ``corridor.domain.left_behind``.
 
 **Leg status** is a state machine driven by three signals from actual (``ACT``) events known at
 ``now``:

@@ -32,7 +32,9 @@ came from (``PlanSource``) so a page can mark planned times that are only typica
 Expected milestones (the ones overdue alerts watch): every leg expects its departure from the
 origin and its arrival at the destination; the sea leg also expects gate-in and loading at the
 port of loading (planned a dwell and ``load_lead`` before departure) and discharge at the port of
-discharge (``discharge_lag`` after arrival).
+discharge (``discharge_lag`` after arrival). Every container of the document
+(``utilizedTransportEquipments``) is expected on every leg: a vehicle that departs without one of
+them leaves it behind (``corridor.domain.left_behind``).
 """
 
 from __future__ import annotations

@@ -5,9 +5,10 @@ A run (``AlertWatcher.check``) at ``now`` (the node's clock):
 1. takes every live document of the register (not surrendered, void or exported: ARCHITECTURE.md
    invariant 3) and builds its journey through the ``JourneySources`` (the event store and the
    title register, as the web app does: ``services.journeys.document_journey``). Its overdue
-   alerts (``domain.journey_alerts``: an expected milestone not seen 24 h after plan) are the
-   *current alerts*. A document that cannot be planned is left out with the reason; the ETA's
-   history is not read (alerts do not depend on it);
+   alerts (``domain.journey_alerts``: an expected milestone not seen 24 h after plan, or a
+   container whose vessel or train left without it) are the *current alerts*. A document that
+   cannot be planned is left out with the reason; the ETA's history is not read (alerts do not
+   depend on it);
 2. matches them to the alert subscriptions (``services.alert_subscriptions``): a subscription
    with a ``transportDocumentReference`` gets that document's alerts, one without gets every
    document its owner may see (checked again at each run), the operator's all;
@@ -30,7 +31,10 @@ The callback body (JSON, stored as the exact bytes sent, signed as TNT callbacks
      "detectedDateTime": "2026-03-03T04:00:00Z", "link": "/documents/WLSM26CQSG0102"}
 
 ``overdueMinutes`` is how late the milestone was when the run detected it; ``link`` is the
-document's page on this node (a path: prefix it with the node's address).
+document's page on this node (a path: prefix it with the node's address). ``alertType`` is the
+alert's kind: ``OVERDUE_MILESTONE`` as above, or ``CONTAINER_LEFT_BEHIND`` (``alertID``
+``left-behind-<32 hex>``, ``milestone`` ``LOAD``, the container in ``equipmentReferences``, the
+message saying when the vehicle departed without it).
 
 The app runs the watcher every ``CORRIDOR_ALERT_INTERVAL_MINUTES`` minutes (default 5;
 ``watch_interval``), skipping the scan while nobody subscribes (``watch``); ``corridor alerts
@@ -51,7 +55,7 @@ import orjson
 from sqlalchemy import Connection
 
 from corridor.domain.eta import LegDurationHistory
-from corridor.domain.journey_alerts import Alert
+from corridor.domain.journey_alerts import Alert, AlertKind
 from corridor.errors import CorridorError, NodeError
 from corridor.services.access import OPERATOR
 from corridor.services.events import EventStore
@@ -85,7 +89,7 @@ __all__ = [
 
 log = logging.getLogger("corridor.alerts")
 
-ALERT_TYPE = "OVERDUE_MILESTONE"
+ALERT_TYPE = AlertKind.OVERDUE_MILESTONE.value
 DEFAULT_INTERVAL = dt.timedelta(minutes=5)
 INTERVAL_ENV = "CORRIDOR_ALERT_INTERVAL_MINUTES"
 _MAX_INTERVAL_MINUTES = 24 * 60
@@ -157,7 +161,7 @@ def alert_body(alert: Alert, platform: str, detected: dt.datetime) -> dict[str, 
     """The callback body of ``alert`` (see the module docstring)."""
     leg = alert.leg
     return {
-        "alertType": ALERT_TYPE,
+        "alertType": alert.kind.value,
         "alertID": alert.id,
         "transportDocumentReference": alert.document_reference,
         "platform": platform,

@@ -10,7 +10,8 @@ Built from ``services.journeys.JourneyView`` (see ``docs/journey-model.md``):
   (title actions: ``ISSUED``, ``SURRENDERED_FOR_DELIVERY``, ...; TNT 2.2 codes too) and the
   other events of its containers that move no leg (a gate-out);
 * the **ETA** with its likely range and the sentence saying what it rests on;
-* the **overdue alerts** (``domain.journey_alerts``), also marked on their milestone;
+* the **alerts** (``domain.journey_alerts``): overdue milestones, also marked on their milestone,
+  and containers left behind, also named on their leg's departure ("Departed without ...");
 * the **map** (``web.corridor_map``).
 
 A document that cannot be planned, or events that cannot be read, give a section that says so;
@@ -29,7 +30,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from corridor.domain.eta import EtaBasis
 from corridor.domain.journey import LegProgress, LegStatus, MilestoneState
-from corridor.domain.journey_alerts import Alert
+from corridor.domain.journey_alerts import Alert, AlertKind
 from corridor.domain.legs import PlanSource
 from corridor.domain.tracking_event import Classifier, MilestoneKind, Mode, TrackingEvent
 from corridor.errors import CorridorError
@@ -135,6 +136,7 @@ class JourneySection:
     eta_delay: str = ""
     history_note: str = ""
     alerts: tuple[str, ...] = ()
+    alert_heading: str = "Overdue"
     map: CorridorMap | None = None
     plan_note: str = ""
     footnotes: tuple[str, ...] = ()
@@ -195,7 +197,11 @@ def _expected_time(
 
 
 def _cargo_item(
-    view: JourneyView, progress: LegProgress, state: MilestoneState, alert: Alert | None
+    view: JourneyView,
+    progress: LegProgress,
+    state: MilestoneState,
+    alert: Alert | None,
+    left_behind: Sequence[str] = (),
 ) -> TimelineItem:
     planned = state.planned.planned
     label = _milestone_label(state.planned.kind, progress)
@@ -211,6 +217,9 @@ def _cargo_item(
     some = 0 < len(state.pending) < len(view.journey.equipment)
     if not state.reached and some and not alert:
         detail = f"Still waiting for {', '.join(state.pending)}"
+    if left_behind:
+        without = f"Departed without {', '.join(left_behind)} (left behind)"
+        detail = f"{detail}; {without}" if detail else without
     return TimelineItem(
         "cargo",
         label,
@@ -226,13 +235,20 @@ def _cargo_item(
 
 
 def _cargo_items(view: JourneyView) -> list[TimelineItem]:
-    alerts = {(a.leg.index, a.milestone): a for a in view.alerts}
+    overdue = AlertKind.OVERDUE_MILESTONE
+    alerts = {(a.leg.index, a.milestone): a for a in view.alerts if a.kind is overdue}
+    behind: dict[int, list[str]] = {}
+    for a in view.alerts:
+        if a.kind is AlertKind.CONTAINER_LEFT_BEHIND:
+            behind.setdefault(a.leg.index, []).extend(a.containers)
     items: list[TimelineItem] = []
     floor: dt.datetime | None = None
     for progress in view.journey.legs:
         for state in progress.milestones:
             alert = alerts.get((progress.leg.index, state.planned.kind))
-            item = _cargo_item(view, progress, state, alert)
+            departs = state.planned.kind is MilestoneKind.DEPARTURE
+            left = behind.get(progress.leg.index, ()) if departs else ()
+            item = _cargo_item(view, progress, state, alert, left)
             # keep plan order: a later milestone never sorts before an earlier one
             floor = item.sort_key if floor is None else max(floor, item.sort_key)
             items.append(_with_key(item, floor))
@@ -358,6 +374,17 @@ def _footnotes(view: JourneyView) -> tuple[str, ...]:
     return tuple(notes)
 
 
+_ALERT_HEADINGS = {
+    AlertKind.OVERDUE_MILESTONE: "Overdue",
+    AlertKind.CONTAINER_LEFT_BEHIND: "Left behind",
+}
+
+
+def _alert_heading(alerts: Sequence[Alert]) -> str:
+    kinds = {alert.kind for alert in alerts}
+    return _ALERT_HEADINGS[kinds.pop()] if len(kinds) == 1 else "Alerts"
+
+
 def build_section(view: JourneyView) -> JourneySection:
     """The section's view model for ``view``."""
     eta = view.eta
@@ -372,6 +399,7 @@ def build_section(view: JourneyView) -> JourneySection:
         eta_delay=delay_text(eta.delay, expected=not view.journey.is_complete),
         history_note=_history_note(view),
         alerts=tuple(alert.message for alert in view.alerts),
+        alert_heading=_alert_heading(view.alerts),
         map=corridor_map(view),
         plan_note=_plan_note(view),
         footnotes=_footnotes(view),

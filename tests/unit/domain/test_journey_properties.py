@@ -12,9 +12,16 @@ from tests.unit.domain.test_journey_fixtures import BOX_1, BOX_2, at, demo_plan,
 
 from corridor.domain.eta import LegDurationHistory, estimate_arrival
 from corridor.domain.journey import Journey, LegStatus, build_journey
-from corridor.domain.journey_alerts import overdue_alerts
+from corridor.domain.journey_alerts import LEFT_BEHIND_GRACE, AlertKind, overdue_alerts
+from corridor.domain.left_behind import left_behind
 from corridor.domain.legs import LegKey, plan_journey
-from corridor.domain.tracking_event import Mode
+from corridor.domain.tracking_event import (
+    Classifier,
+    MilestoneKind,
+    Mode,
+    TrackingEvent,
+    current_events,
+)
 from corridor.errors import DocumentRuleError
 
 START = at("03-08 00:00")
@@ -135,10 +142,72 @@ def test_alerts_are_only_for_milestones_not_reached_and_past_their_grace(
     alerts = overdue_alerts(journey, now)
     states = {(p.leg.index, m.planned.kind): m for p in journey.legs for m in p.milestones}
     for alert in alerts:
+        if alert.kind is not AlertKind.OVERDUE_MILESTONE:
+            continue
         state = states[(alert.leg.index, alert.milestone)]
         assert not state.reached
         assert alert.overdue_by >= dt.timedelta(hours=24)
     assert len({a.id for a in alerts}) == len(alerts)
+
+
+def _actual_at(stream: list[dict[str, Any]], now: dt.datetime) -> list[TrackingEvent]:
+    current, _ = current_events(
+        e for e in stream if dt.datetime.fromisoformat(e["eventUpdatedDateTime"]) <= now
+    )
+    return [
+        e
+        for e in current
+        if e.classifier is Classifier.ACTUAL and e.event_time is not None and e.event_time <= now
+    ]
+
+
+def _times(events: list[TrackingEvent], kind: MilestoneKind, box: str) -> list[dt.datetime]:
+    return [
+        e.event_time
+        for e in events
+        if e.milestone is kind and e.equipment_reference == box and e.event_time is not None
+    ]
+
+
+sailings = st.integers(0, HOURS).map(
+    lambda h: event("sailed", "DEPA", START + dt.timedelta(hours=h), "CNQZH", mode="VESSEL")
+)
+
+
+@given(st.lists(events(), max_size=14), st.lists(sailings, max_size=1), instants)
+def test_a_container_is_left_behind_only_after_an_actual_departure_without_its_loading(
+    noise: list[dict[str, Any]], sailed: list[dict[str, Any]], now: dt.datetime
+) -> None:
+    stream = [*noise, *sailed]
+    journey = build_journey(PLAN, stream, now)
+    behind = [a for a in overdue_alerts(journey, now) if a.kind is AlertKind.CONTAINER_LEFT_BEHIND]
+    actual = _actual_at(stream, now)
+    for alert in behind:
+        (box,) = alert.containers
+        assert alert.leg.role == "SEA"  # the only leg these streams load containers on
+        assert alert.departed is not None
+        assert now >= alert.departed + LEFT_BEHIND_GRACE
+        assert any(
+            e.milestone is MilestoneKind.DEPARTURE
+            and e.location == "CNQZH"
+            and e.event_time == alert.departed
+            for e in actual
+        )
+        assert not any(  # nothing of it further on
+            e.equipment_reference == box and e.location == "SGSIN" for e in actual
+        )
+        loads = _times(actual, MilestoneKind.LOAD, box)
+        ground = _times(actual, MilestoneKind.GATE_IN, box)
+        assert not loads or (ground and max(ground) > max(loads))
+        assert f"{box} left behind at Qinzhou (CNQZH)" in alert.message
+    assert len({a.containers for a in behind}) == len(behind)  # once per container
+
+
+@given(st.lists(events(classifiers=("EST", "PLN")), max_size=14), instants)
+def test_planned_and_estimated_events_leave_nobody_behind(
+    stream: list[dict[str, Any]], now: dt.datetime
+) -> None:
+    assert left_behind(build_journey(PLAN, stream, now)) == []
 
 
 # --- planning never crashes -----------------------------------------------------------------

@@ -61,21 +61,21 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_list_shows_the_overdue_bill_and_queues_nothing(home: Path) -> None:
     listed = run("alerts", "list", "--home", home)
-    assert last_line(listed).startswith("1 overdue alerts as of ")
+    assert last_line(listed).startswith("1 journey alerts as of ")
     assert OVERDUE in listed.stdout
-    assert "departure at Qinzhou (CNQZH)" in listed.stdout
+    assert "departure overdue at Qinzhou (CNQZH)" in " ".join(listed.stdout.split())
     assert "0 delivered, 0 pending, 0 failed" in listed.stdout
     one = run("alerts", "list", "--document", "WLSM26CQSG0101", "--home", home)
-    assert last_line(one).startswith("0 overdue alerts")
+    assert last_line(one).startswith("0 journey alerts")
     missing = run("alerts", "list", "--document", "NO-SUCH", "--home", home, code=2)
     assert missing.stderr.strip() == "error: no eBL with reference NO-SUCH on this node"
 
 
 def test_check_queues_each_alert_once_across_runs(home: Path) -> None:
     first = run("alerts", "check", "--no-deliver", "--home", home)
-    assert last_line(first) == "1 overdue alerts in 4 live documents; 1 new callbacks queued"
+    assert last_line(first) == "1 journey alerts in 4 live documents; 1 new callbacks queued"
     again = run("alerts", "check", "--no-deliver", "--home", home)
-    assert last_line(again) == "1 overdue alerts in 4 live documents; 0 new callbacks queued"
+    assert last_line(again) == "1 journey alerts in 4 live documents; 0 new callbacks queued"
     delivering = run("alerts", "check", "--home", home)
     assert last_line(delivering).endswith("0 new callbacks queued; 1 delivery attempts")
     listed = run("alerts", "list", "--home", home)
@@ -90,7 +90,7 @@ def test_the_alert_is_gone_once_the_departure_is_imported(home: Path, tmp_path: 
     imported = run("events", "import", path, "--home", home)
     assert "stored 1" in last_line(imported)
     listed = run("alerts", "list", "--home", home)
-    assert last_line(listed).startswith("0 overdue alerts")
+    assert last_line(listed).startswith("0 journey alerts")
     assert OVERDUE not in listed.stdout
     checked = run("alerts", "check", "--home", home)
-    assert last_line(checked).startswith("0 overdue alerts in 4 live documents; 0 new")
+    assert last_line(checked).startswith("0 journey alerts in 4 live documents; 0 new")

@@ -1,4 +1,5 @@
-"""``corridor alerts check|list``: overdue journey alerts and their delivery to subscribers.
+"""``corridor alerts check|list``: journey alerts (overdue milestones, containers left behind)
+and their delivery to subscribers.
 
 ``check`` runs the alert watcher once (``services.alert_watch``: the overdue alerts of every live
 document, one callback queued per subscription and alert, never twice) and, unless
@@ -16,6 +17,7 @@ from rich.table import Table
 
 from corridor.cli.common import HomeOption, err, handle_errors, out
 from corridor.cli.context import opened_node
+from corridor.domain.journey_alerts import Alert, AlertKind
 from corridor.services.alert_subscriptions import AlertSubscriptions
 from corridor.services.alert_watch import (
     AlertScan,
@@ -64,7 +66,7 @@ def check(
                 subscriptions.close()
     _report_unreadable(run.scan)
     line = (
-        f"{len(run.scan.alerts)} overdue alerts in {run.scan.documents} live documents; "
+        f"{len(run.scan.alerts)} journey alerts in {run.scan.documents} live documents; "
         f"{run.queued} new callbacks queued"
     )
     if deliver:
@@ -86,12 +88,12 @@ def list_alerts(
         scan = scan_alerts(node, node_journey_sources(node), node.clock(), references)
         counts = AlertSubscriptions(node).delivery_counts({a.id for a in scan.alerts})
     _report_unreadable(scan)
-    table = Table("document", "overdue", "planned", "late", "callbacks", "alert")
+    table = Table("document", "alert kind", "planned", "late", "callbacks", "alert")
     for alert in scan.alerts:
         told = counts[alert.id]
         table.add_row(
             alert.document_reference,
-            f"{alert.milestone.name.lower()} at {alert.place.label}",
+            f"{_kind_words(alert)} at {alert.place.label}",
             alert.planned.strftime("%Y-%m-%d %H:%M UTC"),
             _hours(alert.overdue_by.total_seconds() / 60),
             f"{told[DELIVERED]} delivered, {told[PENDING]} pending, {told[FAILED]} failed",
@@ -99,4 +101,10 @@ def list_alerts(
         )
     out.print(table)
     as_of = scan.as_of.strftime("%Y-%m-%d %H:%M UTC")
-    out.print(f"{len(scan.alerts)} overdue alerts as of {as_of}", markup=False)
+    out.print(f"{len(scan.alerts)} journey alerts as of {as_of}", markup=False)
+
+
+def _kind_words(alert: Alert) -> str:
+    if alert.kind is AlertKind.CONTAINER_LEFT_BEHIND:
+        return "container left behind"
+    return f"{alert.milestone.name.lower()} overdue"

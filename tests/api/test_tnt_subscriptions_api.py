@@ -3,6 +3,9 @@
 The subscriber is a small app that checks ``Notification-Signature`` the way the spec says (HMAC
 SHA-256 over the raw body, keyed with the shared secret) and answers 204, or 401 if it does not
 verify; the node's deliverer posts to it through a test client.
+
+The importer (a consignee, not a reporting party) holds the bill ``TD`` that the sample events
+name, so it may subscribe to that bill's events; the carrier reports and may follow every event.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import hashlib
 import hmac
 import json
 import secrets
+from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -21,7 +25,14 @@ from fastapi import FastAPI, Request, Response
 from fastapi.testclient import TestClient
 from tests.api.conftest import Api
 from tests.api.tnt_support import assert_v22_error, assert_v22_events, quiet_api
-from tests.tnt_samples import container, equipment_event, shipment_event, transport_event
+from tests.tnt_samples import (
+    BOOKING,
+    TD,
+    container,
+    equipment_event,
+    shipment_event,
+    transport_event,
+)
 
 from corridor.interop.dcsa.schema import schema_errors
 from corridor.interop.dcsa.schema_loader import TNT22_SPEC_FILE
@@ -30,6 +41,8 @@ from corridor.services.event_subscriptions import MAX_ATTEMPTS, Subscriptions
 from corridor.services.events import EventStore
 from corridor.services.node import Node
 from corridor.storage import event_subscriptions as rows
+from corridor.storage import queries
+from corridor.storage.engine import writing
 
 CALLBACK = "http://subscriber.test/tnt/callback"
 
@@ -68,6 +81,7 @@ class Subscriber:
 @pytest.fixture
 def api(node: Node) -> Iterator[Api]:
     with quiet_api(node) as made:
+        made.issue(TD, to="importer")
         yield made
 
 
@@ -77,7 +91,10 @@ def new_secret() -> tuple[bytes, str]:
 
 
 def subscribe(api: Api, who: str = "importer", **filters: Any) -> tuple[dict[str, Any], bytes]:
+    """Subscribe ``who`` with ``filters``; the importer's to its bill ``TD`` unless told."""
     raw, encoded = new_secret()
+    if who == "importer":
+        filters.setdefault("transportDocumentReference", TD)
     response = api.post(
         "/v2/event-subscriptions", who, {"callbackUrl": CALLBACK, "secret": encoded, **filters}
     )
@@ -186,7 +203,7 @@ def test_a_new_secret_signs_the_callbacks_still_pending(api: Api) -> None:
 
 def test_crud_and_who_sees_what(api: Api) -> None:
     mine, _ = subscribe(api, "importer")
-    theirs, _ = subscribe(api, "sg_bank")
+    theirs, _ = subscribe(api, "carrier")
     path = f"/v2/event-subscriptions/{mine['subscriptionID']}"
     listed = api.get("/v2/event-subscriptions", "importer")
     assert listed.status_code == 200
@@ -200,7 +217,7 @@ def test_crud_and_who_sees_what(api: Api) -> None:
         theirs["subscriptionID"],
     }
     assert api.get(path, "importer").json() == mine
-    assert_v22_error(api.get(path, "sg_bank"), 404)
+    assert_v22_error(api.get(path, "carrier"), 404)
     change = {**mine, "callbackUrl": "https://importer.example/tnt", "eventType": ["EQUIPMENT"]}
     changed = api.client.put(path, json=change, headers=api.headers("importer"))
     assert changed.status_code == 200, changed.text
@@ -297,9 +314,8 @@ def test_a_callback_that_turned_private_is_not_called(
     """Checked again before each delivery: what was allowed then is refused now."""
     monkeypatch.setenv(ALLOW_ENV, "allow")
     subscriptions = Subscriptions(api.node)
-    made = subscriptions.create(
-        api.ids["importer"], {"callbackUrl": "http://10.9.8.7/hook", "secret": new_secret()[1]}
-    )
+    body = {"callbackUrl": "http://10.9.8.7/hook", "secret": new_secret()[1]}
+    made = subscriptions.create(api.ids["importer"], {**body, "transportDocumentReference": TD})
     EventStore(api.node).ingest_events([equipment_event("ssrf-1")])
     monkeypatch.delenv(ALLOW_ENV)
     subscriptions.deliver_due()
@@ -317,3 +333,103 @@ def test_a_cursor_of_another_listing_is_refused(api: Api) -> None:
     response = api.get("/v2/event-subscriptions", "importer", params={"cursor": cursor})
     error = assert_v22_error(response, 400)
     assert "cursor" in json.dumps(error)
+
+
+# Who is sent what: the readers' rule -----------------------------------------------------------
+
+OTHER = "WLSM26CQSG0105"  # a bill of the exporter: the importer may not see it
+
+
+def refused_field(response: Any) -> str:
+    message: str = assert_v22_error(response, 400)["errors"][0]["message"]
+    assert message.startswith("transportDocumentReference: "), message
+    return message
+
+
+def test_a_party_that_does_not_report_subscribes_to_a_bill_it_may_see(api: Api) -> None:
+    api.issue(OTHER, to="exporter")
+    _, encoded = new_secret()
+    body = {"callbackUrl": CALLBACK, "secret": encoded}
+    path = "/v2/event-subscriptions"
+    assert "is required" in refused_field(api.post(path, "importer", body))
+    for reference in (OTHER, "NO-SUCH-BILL"):
+        named = {**body, "transportDocumentReference": reference}
+        assert reference in refused_field(api.post(path, "importer", named))
+    assert "is required" in refused_field(
+        api.post(path, "sg_bank", {**body, "eventType": ["SHIPMENT"]})
+    )
+    refused_field(api.post(path, "sg_bank", {**body, "transportDocumentReference": TD}))
+    assert api.post(path, "carrier", body).status_code == 201  # a reporting party reads all
+    assert api.post(path, "operator", body).status_code == 201
+    mine, _ = subscribe(api, "importer")
+    one = f"{path}/{mine['subscriptionID']}"
+    widened = {k: v for k, v in mine.items() if k != "transportDocumentReference"}
+    for who in ("importer", "operator"):  # the owner's rights count, whoever changes it
+        refused_field(api.client.put(one, json=widened, headers=api.headers(who)))
+    elsewhere = {**mine, "transportDocumentReference": OTHER}
+    refused_field(api.client.put(one, json=elsewhere, headers=api.headers("operator")))
+    assert api.get(one, "importer").json() == mine  # unchanged
+
+
+def test_callbacks_carry_only_the_events_the_subscriber_may_read(api: Api) -> None:
+    api.issue(OTHER, to="exporter")
+    importer, importer_secret = subscribe(api, "importer")
+    everything, everything_secret = subscribe(api, "carrier")
+    legacy = widened_to_everything(api, subscribe(api, "importer")[0])
+    push(
+        api,
+        equipment_event("td-load", document=TD),
+        equipment_event("other-load", document=OTHER, equipment=container(2)),
+        shipment_event("other-issued", document=OTHER),
+        transport_event("td-depart"),
+    )
+    subscriptions = Subscriptions(api.node)
+
+    def sent(subscription: dict[str, Any]) -> list[str]:
+        deliveries = subscriptions.deliveries(subscription["subscriptionID"])
+        return sorted(e["eventID"] for d in deliveries for e in json.loads(d.body))
+
+    assert sent(importer) == ["td-depart", "td-load"]
+    assert sent(legacy) == ["td-depart", "td-load"]  # no filter, still only its bill
+    assert sent(everything) == ["other-issued", "other-load", "td-depart", "td-load"]
+    receiver = Subscriber(importer_secret)
+    deliverer(api, receiver).deliver_due()
+    assert everything_secret
+    received = [e["eventID"] for body, _ in receiver.accepted for e in json.loads(body)]
+    assert sorted(received) == ["td-depart", "td-load"]
+
+
+def widened_to_everything(api: Api, subscription: dict[str, Any]) -> dict[str, Any]:
+    """A subscription stored without filters, as one made before the readers' rule was."""
+    with writing(api.node.engine) as conn:
+        rows.update_subscription(
+            conn, subscription["subscriptionID"], filters="{}", updated_at=api.node.clock()
+        )
+    return subscription
+
+
+def test_what_a_party_may_see_is_looked_up_once_per_bill_in_a_batch(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    api.issue(OTHER, to="exporter")
+    for _ in range(2):
+        subscribe(api, "importer")
+    widened_to_everything(api, subscribe(api, "importer")[0])
+    subscribe(api, "carrier")
+    looked_up: Counter[tuple[str, str]] = Counter()
+    may_see = queries.may_see
+
+    def counting(conn: Any, party_id: str, reference: str) -> bool:
+        looked_up[party_id, reference] += 1
+        return may_see(conn, party_id, reference)
+
+    monkeypatch.setattr(queries, "may_see", counting)
+    batch = [
+        equipment_event(f"e-{n}", document=TD if n % 2 else OTHER, equipment=container(n))
+        for n in range(40)
+    ]
+    push(api, *batch)
+    importer = api.ids["importer"]
+    assert set(looked_up) <= {(importer, TD), (importer, OTHER), (importer, BOOKING)}
+    assert (importer, TD) in looked_up
+    assert set(looked_up.values()) == {1}

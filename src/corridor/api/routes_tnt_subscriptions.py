@@ -6,8 +6,11 @@ filters, ``DELETE`` ends it (204; pending callbacks are cancelled), ``PUT .../se
 shared secret (204). Bodies are checked against TNT 2.2 (``services.event_subscriptions``).
 
 Any API token may subscribe; a party sees and changes only its own subscriptions (another's
-answers 404, as a missing one does), the node operator sees all. Callbacks are signed with
-``Notification-Signature: sha256=...`` and delivered by the app's background worker.
+answers 404, as a missing one does), the node operator sees all. A subscription is sent only the
+events its owner may read over ``GET /v2/events`` (``services.event_readers``): a party that does
+not report events subscribes to the events of a bill it may see, naming it in
+``transportDocumentReference`` (400 without it, or for a bill it may not see). Callbacks are signed
+with ``Notification-Signature: sha256=...`` and delivered by the app's background worker.
 """
 
 from __future__ import annotations

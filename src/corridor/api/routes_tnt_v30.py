@@ -14,7 +14,11 @@ query parameters; a cursor with other parameters is refused (400). Unknown param
 (``ERROR``, its ``propertyPath`` such as ``$.events[2].eventClassification.eventType``); the
 others are stored. The answer is 200 ``PostEventsResponse`` with an ``INFO`` summary and the
 refusals, or 400 ``PostEventsError`` when no event could be taken. Pushing events needs the
-operator's token or a party with a reporting role (``tnt_errors.Reporter``).
+operator's token or a party with a reporting role (``tnt_errors.Reporter``). A party pushes only
+its own events (``interop.dcsa.tnt.producer``): an event without originating parties is recorded
+as the caller's, one naming another originating party is refused with the party's
+``propertyPath`` (``$.events[3].eventRouting.originatingParties[0]``). The operator may push any
+producer's events.
 """
 
 from __future__ import annotations
@@ -35,6 +39,9 @@ from corridor.domain.tnt_event import EventRuleError, parse_date_time
 from corridor.domain.tnt_query import EventFilter
 from corridor.domain.tnt_vocabulary import EVENT_TYPES
 from corridor.errors import MalformedInputError
+from corridor.interop.dcsa.tnt.producer import ReporterBinding
+from corridor.interop.event_records import ParsedEvent, ParsedRecord, RejectedRecord
+from corridor.services.access import Principal
 from corridor.services.dcsa_outbox import DeliveryWorker
 from corridor.services.events import EventStore, IngestSummary
 
@@ -201,11 +208,11 @@ def get_events(request: Request, caller: Caller) -> Response:
     },
 )
 async def post_events(request: Request, caller: Reporter) -> Response:
-    """A `PostEventsRequest` (`{"events": [...]}`): each good event is stored."""
-    del caller  # authorised by the Reporter dependency
+    """A `PostEventsRequest` (`{"events": [...]}`): each good event of the caller is stored."""
     events = _events_of(await request.body())
     _not_the_nodes_own(events)
-    summary = await run_in_threadpool(EventStore(node_of(request)).ingest_events, events)
+    store = EventStore(node_of(request))
+    summary = await run_in_threadpool(lambda: store.ingest(_records(events, caller)))
     worker: DeliveryWorker | None = getattr(request.app.state, "event_worker", None)
     if worker is not None and summary.stored + summary.updated:
         worker.wake()
@@ -230,6 +237,25 @@ def _not_the_nodes_own(events: list[object]) -> None:
                 f"ids starting {TITLE_EVENT_PREFIX!r} are this node's title events, written "
                 "from its signed log; report under your own ids",
             )
+
+
+def _records(events: list[object], caller: Principal) -> list[ParsedRecord]:
+    """The batch as records to ingest, each ``events[i]``: a party's events bound to it (module
+    docstring), an event naming another producer refused at its originating party."""
+    if caller.party is None:  # the operator loads any producer's events
+        return [ParsedEvent(f"events[{i}]", e) for i, e in enumerate(events)]  # type: ignore[arg-type]
+    binding = ReporterBinding(caller.party)
+    records: list[ParsedRecord] = []
+    for index, event in enumerate(events):
+        where = f"events[{index}]"
+        try:
+            bound = binding.bind(event)
+        except EventRuleError as refused:
+            place = f"{where}.{refused.field}" if refused.field else where
+            records.append(RejectedRecord(place, refused.reason))
+            continue
+        records.append(ParsedEvent(where, bound))  # type: ignore[arg-type]
+    return records
 
 
 def _events_of(raw: bytes) -> list[object]:

@@ -38,10 +38,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from corridor.api import problems
 from corridor.api.auth import principal
-from corridor.domain.party import Role
 from corridor.domain.tnt_event import EventRuleError
 from corridor.errors import CorridorError, MalformedInputError, PermissionDeniedError
 from corridor.services.access import Principal
+from corridor.services.event_readers import REPORTING_ROLES
 
 __all__ = [
     "REPORTING_ROLES",
@@ -54,7 +54,6 @@ __all__ = [
 
 log = logging.getLogger("corridor.api")
 
-REPORTING_ROLES = frozenset({Role.CARRIER, Role.TERMINAL, Role.CUSTOMS})
 _MAX_ITEMS = 100
 _METHODS = frozenset({"GET", "POST", "PUT", "DELETE"})
 

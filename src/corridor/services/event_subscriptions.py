@@ -9,11 +9,17 @@ Subscriptions (``/v2/event-subscriptions``, ``TNT_v2.2.0.yaml``):
   refused, ``PUT .../secret`` replaces it. The secret is kept sealed (AES-256-GCM under a key
   derived from the node's master key) and never returned.
 * A party sees and changes only its own subscriptions; the node operator sees all.
+* A subscription is sent only what its owner may read over ``GET`` (``services.event_readers``):
+  the operator and the reporting parties every event it matches; any other party only events
+  naming a bill it may see. Such a party subscribes, as it reads, to the events of one bill it may
+  see: a body without ``transportDocumentReference``, or naming a bill it may not see, is refused
+  (400, naming the field), whoever creates or changes the subscription.
 
 Callbacks: when ``EventStore`` writes events, ``enqueue_matches`` runs in the same transaction,
 renders each event the 2.2 way (``v22_out.to_v22``; events 2.2 cannot express are not sent) and
-queues, per subscription, one callback of up to ``BATCH`` matching events: the body is the
-JSON array, stored as the exact bytes to send. ``deliver_due`` (the app's background worker)
+queues, per subscription, one callback of up to ``BATCH`` events that match and that its owner
+may read: the body is the JSON array, stored as the exact bytes to send. What the owners may see
+is looked up once per (owner, bill) and transaction. ``deliver_due`` (the app's background worker)
 POSTs each due callback with the spec's headers::
 
     Notification-Signature: sha256=<hex HMAC-SHA256 of the body, keyed with the secret's bytes>
@@ -52,16 +58,26 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Connection
 
+from corridor.domain.party import Party
 from corridor.domain.tnt_event import EventRuleError
 from corridor.domain.tnt_query import EventFilter
-from corridor.errors import CryptoError, InputError, NotFoundError
+from corridor.errors import (
+    CryptoError,
+    InputError,
+    NotFoundError,
+    PermissionDeniedError,
+    UnknownPartyError,
+)
 from corridor.interop.dcsa.tnt.v22_filters import V22_FILTER_NAMES, filter_from_v22
 from corridor.interop.dcsa.tnt.v22_in import v22_schema
 from corridor.interop.dcsa.tnt.v22_out import to_v22
+from corridor.services.access import OPERATOR
 from corridor.services.callback_policy import check_destination
 from corridor.services.dcsa_outbox import backoff
+from corridor.services.event_readers import EventReaders, check_reader, reads_every_event
 from corridor.services.node import Node
 from corridor.storage import event_subscriptions as rows
+from corridor.storage import repository as repo
 from corridor.storage.engine import writing
 
 if TYPE_CHECKING:
@@ -90,6 +106,7 @@ _CALLBACK = re.compile(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE)
 _RETRY_STATUSES = frozenset({408, 425, 429})
 _ERROR_TEXT_MAX = 2000
 _SEAL_PURPOSE = "tnt/subscription-secrets"
+_DOCUMENT_FILTER = "transportDocumentReference"
 
 
 def signature(secret: bytes, body: bytes) -> str:
@@ -158,15 +175,18 @@ class Subscriptions:
     def __init__(self, node: Node, http: httpx.Client | None = None) -> None:
         self.node = node
         self._filters: dict[tuple[str, str], EventFilter] = {}
+        self._parties: dict[str, Party] = {}  # parties are never removed or changed
         self._secrets = SecretSeal(node, _SEAL_PURPOSE)
         self._sender = CallbackSender(node, rows.TNT, self._secrets.open, _tnt_headers, http=http)
 
     # CRUD ---------------------------------------------------------------------------------
 
     def create(self, owner: str, body: object) -> dict[str, Any]:
-        """Register a ``subscriptionBodyWithSecret``; returns the view (without the secret)."""
+        """Register a ``subscriptionBodyWithSecret`` for ``owner`` (a party id or ``OPERATOR``);
+        returns the view (without the secret)."""
         checked = self._checked(body, "subscriptionBodyWithSecret")
         secret = decode_secret(checked["secret"])
+        self._check_owner_reads(owner, checked)
         subscription_id = str(uuid.uuid4())
         now = self.node.clock()
         row = rows.SubscriptionRow(
@@ -194,13 +214,14 @@ class Subscriptions:
 
     def update(self, viewer: str | None, subscription_id: str, body: object) -> dict[str, Any]:
         """Replace callback URL and filters from a ``subscription`` body (no secret)."""
-        self._visible(viewer, subscription_id)
+        row = self._visible(viewer, subscription_id)
         checked = self._checked(body, "subscription")
         if "secret" in checked:
             raise EventRuleError("secret", "is only valid when creating; use PUT .../secret")
         given_id = checked.get("subscriptionID")
         if given_id is not None and given_id != subscription_id:
             raise EventRuleError("subscriptionID", "does not match the subscription in the path")
+        self._check_owner_reads(row.owner, checked)
         with writing(self.node.engine) as conn:
             rows.update_subscription(
                 conn,
@@ -250,6 +271,34 @@ class Subscriptions:
         filter_from_v22(_filters_of(body))  # refuses unknown codes, naming the field
         return body
 
+    def _check_owner_reads(self, owner: str, checked: Mapping[str, Any]) -> None:
+        """Refuse filters that ``owner`` could not ask ``GET /v2/events`` for (module docstring)."""
+        reference = checked.get(_DOCUMENT_FILTER)
+        with self.node.engine.connect() as conn:
+            reader = self._reader(conn, owner)
+            try:
+                check_reader(conn, reader, reference)
+            except PermissionDeniedError:
+                raise EventRuleError(
+                    _DOCUMENT_FILTER,
+                    "is required: a party that does not report events subscribes to the events "
+                    "of a bill it may see on this node; name the bill's reference",
+                ) from None
+            except NotFoundError as refused:
+                raise EventRuleError(_DOCUMENT_FILTER, refused.message) from None
+
+    def _reader(self, conn: Connection, owner: str) -> Party | None:
+        """The party that owns a subscription (None: the operator); ``UnknownPartyError``."""
+        if owner == OPERATOR:
+            return None
+        party = self._parties.get(owner)
+        if party is None:
+            party = repo.get_party(conn, owner)
+            if party is None:
+                raise UnknownPartyError(f"the owner {owner!r} of a subscription is not a party")
+            self._parties[owner] = party
+        return party
+
     # Matching -----------------------------------------------------------------------------
 
     def _filter(self, row: rows.SubscriptionRow) -> EventFilter:
@@ -266,13 +315,23 @@ class Subscriptions:
         subscriptions = rows.list_subscriptions(conn, None)
         if not subscriptions:
             return 0
+        readers = EventReaders(conn)
         rendered: dict[int, dict[str, Any] | None] = {}
         queued: list[tuple[str, str, int]] = []
         for subscription in subscriptions:
+            try:
+                owner = self._reader(conn, subscription.owner)
+            except UnknownPartyError:
+                continue  # nobody to read for: nothing is sent
+            everything = reads_every_event(owner)
             wanted = self._filter(subscription)
             matching = []
             for index, item in enumerate(accepted):
                 if not wanted.matches(item.facts):
+                    continue
+                if not everything and not readers.may_read(
+                    owner, (reference for _, reference in item.facts.documents)
+                ):
                     continue
                 if index not in rendered:
                     rendered[index] = to_v22(item.event)

@@ -44,6 +44,7 @@ from stdnum.sg import uen
 from corridor.errors import InputError, PartyCodeError
 
 __all__ = [
+    "OPERATOR_ID",
     "CodeScheme",
     "IdentifyingCode",
     "Party",
@@ -51,6 +52,10 @@ __all__ = [
     "parse_roles",
     "validate_code",
 ]
+
+OPERATOR_ID = "operator"
+"""Who the node operator acts as where a party id is expected (owner of a subscription, scope of
+an idempotency key); no party is ever given this id."""
 
 
 class Role(StrEnum):

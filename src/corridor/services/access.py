@@ -29,7 +29,7 @@ from datetime import timedelta
 
 from sqlalchemy import Connection
 
-from corridor.domain.party import Party
+from corridor.domain.party import OPERATOR_ID, Party
 from corridor.errors import (
     AuthenticationError,
     IdempotencyConflictError,
@@ -47,7 +47,7 @@ API = "api"
 SIGNIN = "signin"
 SESSION_LIFETIME = timedelta(hours=12)
 SIGNIN_LIFETIME = timedelta(days=7)
-OPERATOR = "operator"
+OPERATOR = OPERATOR_ID
 MAX_IDEMPOTENCY_KEY = 255
 
 

@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import Connection
 
 from corridor.crypto.keys import PrivateKey, PublicKey, decrypt_private_key, encrypt_private_key
-from corridor.domain.party import IdentifyingCode, Party, Role
+from corridor.domain.party import OPERATOR_ID, IdentifyingCode, Party, Role
 from corridor.errors import CryptoError, InputError, UnknownPartyError
 from corridor.storage import repository as repo
 from corridor.storage.repository import KeyRow
@@ -35,9 +35,11 @@ def slugify(name: str) -> str:
 
 
 def new_party_id(conn: Connection, name: str) -> str:
+    """A free id made from ``name``; never ``operator``, the id the node operator acts under
+    (subscriptions, idempotency keys), so that no party shares what is the operator's."""
     base = slugify(name)
     candidate, n = base, 2
-    while repo.party_id_taken(conn, candidate):
+    while candidate == OPERATOR_ID or repo.party_id_taken(conn, candidate):
         candidate, n = f"{base}-{n}", n + 1
     return candidate
 

@@ -15,7 +15,11 @@ in chunks of ``chunk_size`` records:
    match (``event_subscriptions``) in the same transaction. A chunk is written whole or not at
    all; a database failure stops the ingest with the chunks before it committed.
 
-Steps 1 and 2 run outside the transaction, so the write lock is held only for step 3. Chunks are
+Steps 1 and 2 run outside the transaction, so the write lock is held only for step 3. They run
+on each record as the reader yields it, and only the stored form is kept: the parsed event is
+freed before the next is read, so its memory serves the next (a chunk of parsed events kept
+whole cost 3 µs an event of fresh memory). Subscriptions parse the stored JSON of the events
+they match again (``Accepted.event``). Chunks are
 large (``DEFAULT_CHUNK``) because every chunk rewrites most pages of the key index, whose keys
 are random: the larger the chunk, the fewer times each page is written. The cyclic garbage
 collector is paused during an ingest (``collector.collector_paused``): the parsed file is a large
@@ -111,18 +115,27 @@ class IngestSummary:
         }
 
 
-@dataclass(frozen=True, slots=True)
 class Accepted:
-    """An event version that was written: its TNT 3.0.0 form and facts (for subscriptions)."""
+    """An event version that was written: its facts, and its TNT 3.0.0 form parsed from the
+    stored JSON when first asked for (subscriptions render only the events they match)."""
 
-    event: Mapping[str, Any]
-    facts: EventFacts
+    __slots__ = ("_event", "body", "facts")
+
+    def __init__(self, body: str, facts: EventFacts) -> None:
+        self.body = body
+        self.facts = facts
+        self._event: Mapping[str, Any] | None = None
+
+    @property
+    def event(self) -> Mapping[str, Any]:
+        if self._event is None:
+            self._event = orjson.loads(self.body)
+        return self._event
 
 
 @dataclass(slots=True)
 class _Candidate:
     where: str
-    event: Mapping[str, Any]
     facts: EventFacts
     body: str
     version: Version
@@ -166,7 +179,7 @@ def prepare(where: str, raw: object) -> _Candidate:
         raise EventRuleError("", f"cannot be written as JSON: {error}") from None
     version = _version((facts.retracted, facts.updated_at, _sha256(body).digest()))
     key = rows.key_of(facts.event_id, facts.origin)
-    return _Candidate(where, event, facts, body.decode("utf-8"), version, key)
+    return _Candidate(where, facts, body.decode("utf-8"), version, key)
 
 
 class EventStore:
@@ -189,15 +202,17 @@ class EventStore:
         summary = IngestSummary()
         with collector_paused():
             iterator = iter(records)
-            while chunk := list(islice(iterator, chunk_size)):
+            while True:
                 refused: list[tuple[int, Rejection]] = []
-                candidates = self._prepare_chunk(chunk, refused)
+                candidates, read = self._prepare_chunk(islice(iterator, chunk_size), refused)
+                if not read:
+                    break
                 if candidates:
                     self._write_chunk(candidates, summary, refused)
                 refused.sort(key=lambda item: item[0])
                 summary.rejected.extend(rejection for _, rejection in refused)
                 if progress is not None:
-                    progress(len(chunk))
+                    progress(read)
         return summary
 
     def ingest_events(self, events: Sequence[object], where: str = "events") -> IngestSummary:
@@ -206,9 +221,13 @@ class EventStore:
 
     @staticmethod
     def _prepare_chunk(
-        chunk: list[ParsedRecord], refused: list[tuple[int, Rejection]]
-    ) -> list[_Candidate]:
+        chunk: Iterable[ParsedRecord], refused: list[tuple[int, Rejection]]
+    ) -> tuple[list[_Candidate], int]:
+        """The candidates of up to a chunk of records, and how many records were read. Each
+        record is checked as it is read and only its stored form is kept, so the parsed events
+        are freed one by one and their memory serves the next (module docstring)."""
         candidates = []
+        position = -1
         for position, record in enumerate(chunk):
             if isinstance(record, RejectedRecord):
                 refused.append((position, Rejection(record.where, "", record.reason)))
@@ -220,7 +239,7 @@ class EventStore:
                 continue
             candidate.position = position
             candidates.append(candidate)
-        return candidates
+        return candidates, position + 1
 
     def _write_chunk(
         self,
@@ -238,7 +257,7 @@ class EventStore:
             plan.write(conn)
             if subscription_rows.list_subscriptions(conn, None):
                 accepted = [
-                    Accepted(c.event, c.facts)
+                    Accepted(c.body, c.facts)
                     for c, decision in zip(candidates, decisions, strict=True)
                     if decision in _WRITES_LIVE and not c.facts.retracted
                 ]

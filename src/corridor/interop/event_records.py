@@ -8,18 +8,18 @@ into one ``ParsedEvent`` holding a DCSA TNT 3.0 ``Event`` as JSON-ready data, or
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedEvent:
+class ParsedEvent(NamedTuple):
+    """A record read as a DCSA TNT 3.0 event (named tuples: a bulk import makes millions, and a
+    tuple is made in half the time of a frozen dataclass)."""
+
     where: str
     event: dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
-class RejectedRecord:
+class RejectedRecord(NamedTuple):
     where: str
     reason: str
 

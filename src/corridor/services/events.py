@@ -31,6 +31,7 @@ Reads (``page``, ``by_id``) return stored events for the API layer to render as 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -155,6 +156,12 @@ class _Slot:
     row: list[Any] | None = None
     is_new: bool = False
     marker: tuple[bool, int | None, bytes, str, int] | None = None
+
+
+@functools.lru_cache(maxsize=65536)
+def _documents_json(documents: tuple[tuple[str, str], ...]) -> str:
+    """The ``document_refs`` column (cached: a bill's events all name the same documents)."""
+    return _dumps(documents).decode()
 
 
 def _micros(moment: dt.datetime | None) -> int | None:
@@ -382,7 +389,7 @@ class _Plan:
             service,
             mode,
             documents[0][0] if documents and event_type == "SHIPMENT" else None,
-            _dumps(documents).decode() if documents else None,
+            _documents_json(documents) if documents else None,
             candidate.version.content_hash,
             candidate.body,
         ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -26,9 +27,18 @@ from tests.tnt_samples import (
     v22_examples,
 )
 
+from corridor.api.tnt_paging import Cursors
+from corridor.domain.party import Role
+from corridor.domain.tnt_event import origin_of
 from corridor.interop.dcsa.tnt.reader import read_dcsa_json
+from corridor.interop.edifact import read_iftsta
+from corridor.interop.event_records import ParsedEvent
+from corridor.interop.rail_csv import read_rail_csv
+from corridor.services.access import Access
 from corridor.services.events import EventStore
 from corridor.services.node import Node
+
+VECTORS = Path(__file__).parents[1] / "vectors"
 
 
 @pytest.fixture
@@ -39,6 +49,12 @@ def api(node: Node) -> Iterator[Api]:
 
 def push(api: Api, events: list[Any], who: str = "carrier") -> Any:
     return api.post("/events", who, {"events": events})
+
+
+def own_code(api: Api, who: str) -> dict[str, str]:
+    """The code this node records as originating party of ``who``'s events without routing."""
+    party = api.node.party(api.ids[who])
+    return {"codeListProvider": party.platform, "partyCode": party.party_id}
 
 
 def corridor_events() -> list[dict[str, Any]]:
@@ -174,7 +190,8 @@ def test_get_events_shows_retractions(api: Api) -> None:
         200,
         "GetEventsResponse",
     )
-    assert body["events"] == [{"eventID": "load-1", "isRetracted": True}]
+    routing = {"originatingParties": [own_code(api, "carrier")]}  # the node recorded the carrier
+    assert body["events"] == [{"eventID": "load-1", "isRetracted": True, "eventRouting": routing}]
 
 
 @pytest.mark.parametrize(
@@ -295,6 +312,124 @@ def test_v2_cursor_pagination_walks_every_page_both_ways(api: Api) -> None:
     assert start.json() == first.json()
 
 
+def _pages(api: Api, params: dict[str, str], *, back: bool = False) -> list[list[str]]:
+    """The eventIDs of every page, following Next-Page links (or Prev-Page from the last page)."""
+    response = api.get("/v2/events", "carrier", params=params)
+    if back:
+        response = api.get(
+            "/v2/events", "carrier", params=_cursor_of(response.headers["Last-Page"])
+        )
+    pages = []
+    while True:
+        assert response.status_code == 200, response.text
+        assert_v22_events(response.json())
+        page = [e["eventID"] for e in response.json()]
+        pages.insert(0, page) if back else pages.append(page)
+        link = response.headers.get("Prev-Page" if back else "Next-Page")
+        if link is None:
+            return pages
+        response = api.get("/v2/events", "carrier", params=_cursor_of(link))
+
+
+def _unserved(n: int) -> list[dict[str, Any]]:
+    """Events TNT 2.2 cannot express, one of each kind (the last is no query's to leave out)."""
+    no_call = transport_event(f"no-call-{n}")
+    del no_call["transportDetails"]["transportCall"]["transportCallReference"]
+    no_empty = equipment_event(f"no-empty-{n}", equipment=container(900 + n))
+    del no_empty["equipmentDetails"]["emptyIndicator"]
+    return [
+        shipment_event(f"pending-{n}", kind="PENDING_SURRENDER_FOR_DELIVERY"),
+        transport_event(f"multimodal-{n}", mode="MULTIMODAL"),
+        transport_event(f"approaching-{n}", kind="APPROACHING"),
+        no_call,
+        equipment_event(f"released-{n}", kind="CUSTOMS_RELEASED"),
+        equipment_event(f"gone-{n}", equipment=container(800 + n)),
+        retraction(f"gone-{n}"),
+        no_empty,
+    ]
+
+
+def test_v2_pages_are_full_when_events_2_2_cannot_express_lie_between(api: Api) -> None:
+    events: list[dict[str, Any]] = []
+    for n in range(7):
+        events += [equipment_event(f"ok-{n}", equipment=container(100 + n)), *_unserved(n)]
+    assert_v30(push(api, events), 200, "PostEventsResponse")
+    served = [f"ok-{n}" for n in range(7)]
+    forward = _pages(api, {"limit": "3"})
+    assert forward == [served[0:3], served[3:6], served[6:]]
+    assert _pages(api, {"limit": "3"}, back=True) == [served[0:1], served[1:4], served[4:]]
+    assert _pages(api, {"limit": "3", "eventType": "EQUIPMENT"}) == forward
+
+
+def test_v2_sorts_by_event_created_date_time_both_ways(api: Api) -> None:
+    created = {"e1": "10:30", "e2": "09:00", "e3": "10:30", "e4": "08:15", "e5": "11:00"}
+    push(
+        api,
+        [
+            equipment_event(name, equipment=container(n), updated=f"2026-03-04T{time}:00Z")
+            for n, (name, time) in enumerate(created.items(), start=1)
+        ],
+    )
+    oldest_first = ["e4", "e2", "e1", "e3", "e5"]  # e1 and e3 tie: stored order
+    assert ids_of(api) == list(created)
+    assert ids_of(api, sort="eventCreatedDateTime") == oldest_first
+    assert ids_of(api, sort="eventCreatedDateTime:ASC") == oldest_first
+    newest_first = ["e5", "e3", "e1", "e2", "e4"]
+    assert ids_of(api, sort="eventCreatedDateTime:DESC") == newest_first
+    window = {"sort": "eventCreatedDateTime:DESC", "eventCreatedDateTime:lt": "2026-03-04T11:00Z"}
+    assert ids_of(api, **window) == newest_first[1:]
+    paged = {"sort": "eventCreatedDateTime:DESC", "limit": "2"}
+    assert _pages(api, paged) == [["e5", "e3"], ["e1", "e2"], ["e4"]]
+    assert _pages(api, paged, back=True) == [["e5"], ["e3", "e1"], ["e2", "e4"]]
+
+
+def test_v2_serves_the_train_and_vessel_moves_of_iftsta_and_the_rail_csv(api: Api) -> None:
+    edi = (VECTORS / "edifact" / "iftsta_d99b_chongqing_singapore.edi").read_text()
+    csv = (VECTORS / "rail_csv" / "chongqing_qinzhou_rail.csv").read_bytes().decode("utf-8")
+    read = [*read_iftsta(edi), *read_rail_csv(csv)]
+    EventStore(api.node).ingest(read)
+    moves = [
+        r.event
+        for r in read
+        if isinstance(r, ParsedEvent) and r.event["eventClassification"]["eventType"] == "TRANSPORT"
+    ]
+    assert sorted(ids_of(api, eventType="TRANSPORT", limit="1000")) == sorted(
+        e["eventID"] for e in moves
+    )
+    at_qinzhou = next(
+        e["transportDetails"]["transportCall"]["transportCallReference"]
+        for e in moves
+        if e["eventLocation"]["UNLocationCode"] == "CNQZH"
+        and e["transportDetails"]["transportCall"]["modeOfTransport"] == "RAIL"
+    )
+    body = api.get("/v2/events", "carrier", params={"transportCallID": at_qinzhou}).json()
+    assert_v22_events(body)
+    kinds = {e.get("transportEventTypeCode") or e.get("equipmentEventTypeCode") for e in body}
+    assert kinds == {"ARRI", "DISC"}  # train X8001 at Qinzhou, read from both files
+    assert {e["transportCall"]["transportCallID"] for e in body} == {at_qinzhou}
+
+
+def test_v2_serves_the_demos_train_and_vessel_moves(node: Node) -> None:
+    with demo_api(node) as api:
+        params = {"transportDocumentReference": "WLSM26CQSG0103", "eventType": "TRANSPORT"}
+        body = api.get("/v2/events", "carrier", params=params).json()
+        assert_v22_events(body)
+        moves = {
+            (
+                e["transportCall"]["modeOfTransport"],
+                e["transportEventTypeCode"],
+                e["eventClassifierCode"],
+            )
+            for e in body
+        }
+        assert moves == {
+            ("RAIL", "DEPA", "ACT"),
+            ("RAIL", "ARRI", "ACT"),
+            ("VESSEL", "DEPA", "ACT"),
+            ("VESSEL", "ARRI", "EST"),
+        }
+
+
 def test_v2_filters_travel_in_the_cursor(api: Api) -> None:
     push(api, corridor_events())
     first = api.get("/v2/events", "carrier", params={"UNLocationCode": "CNQZH", "limit": "1"})
@@ -305,7 +440,10 @@ def test_v2_filters_travel_in_the_cursor(api: Api) -> None:
 @pytest.mark.parametrize(
     ("params", "named"),
     [
-        ({"sort": "eventCreatedDateTime:DESC"}, "sort"),
+        ({"sort": "eventDateTime"}, "sort"),
+        ({"sort": "eventCreatedDateTime:DESC,eventID"}, "sort"),
+        ({"sort": "eventCreatedDateTime:UP"}, "sort"),
+        ({"sort": "eventCreatedDateTime:"}, "sort"),
         ({"eventType": "IOT"}, "eventType"),
         ({"shipmentEventTypeCode": "PSDL"}, "shipmentEventTypeCode"),
         ({"eventCreatedDateTime:after": "2026-03-01T00:00:00Z"}, "eventCreatedDateTime:after"),
@@ -339,6 +477,23 @@ def test_v2_a_cursor_travels_alone(api: Api) -> None:
     assert_v22_error(api.get("/v2/events", "carrier", params=params), 400)
 
 
+@pytest.mark.parametrize(
+    ("position", "params"),
+    [
+        ({"a": 5}, {}),  # a seq as a number: the cursors of an earlier version
+        ({"b": [True]}, {}),
+        ({"a": [5]}, {"sort": "eventCreatedDateTime"}),  # a seq where the order needs a time too
+        ({"a": [1, 5]}, {}),
+    ],
+)
+def test_v2_a_signed_cursor_whose_position_does_not_fit_is_refused(
+    api: Api, position: dict[str, Any], params: dict[str, str]
+) -> None:
+    cursor = Cursors(api.node, "v22-events").encode({**position, "f": params, "l": 2})
+    body = assert_v22_error(api.get("/v2/events", "carrier", params={"cursor": cursor}), 400)
+    assert body["errors"][0]["message"].startswith("cursor:")
+
+
 def test_v2_event_not_found(api: Api) -> None:
     assert_v22_error(api.get("/v2/events/no-such-event", "carrier"), 404)
 
@@ -366,3 +521,139 @@ def test_a_bank_reads_the_events_of_the_bills_it_may_see_only(node: Node) -> Non
         assert api.get("/events", "cq_bank", params=other).status_code == 404
         assert api.get("/v2/events", "carrier").status_code == 200  # a reporting party
         assert api.get("/events", "operator").status_code == 200
+
+
+# Producer identity: a reporter pushes only its own events ------------------------------------
+
+MAERSK = {"partyCode": "MAEU", "codeListProvider": "NMFTA", "codeListName": "SCAC"}
+
+
+def routed(event: dict[str, Any], *parties: dict[str, Any]) -> dict[str, Any]:
+    return {**event, "eventRouting": {"originatingParties": list(parties)}}
+
+
+def add_terminal(api: Api) -> str:
+    """A second reporting party (a terminal) with its own API token; returns its key."""
+    terminal = api.node.add_party("Qinzhou Port Terminal", frozenset({Role.TERMINAL}))
+    api.ids["terminal"] = terminal.party_id
+    api.tokens["terminal"] = Access(api.node).create_token(terminal.party_id).token
+    return "terminal"
+
+
+def stored(api: Api, event_id: str) -> list[dict[str, Any]]:
+    """Every stored version of ``event_id`` (one per producer), as ``GET /events`` serves them."""
+    return [json.loads(row.event_json) for row in EventStore(api.node).by_id(event_id)]
+
+
+def test_an_event_without_routing_is_recorded_as_the_reporters(api: Api) -> None:
+    assert_v30(push(api, [equipment_event("mine-1")]), 200, "PostEventsResponse")
+    [event] = stored(api, "mine-1")
+    assert event["eventRouting"] == {"originatingParties": [own_code(api, "carrier")]}
+    assert origin_of(event) == origin_of(routed({}, own_code(api, "carrier")))
+
+
+def test_an_event_of_another_producer_is_refused_at_its_party_and_the_rest_stored(
+    api: Api,
+) -> None:
+    forged = routed(equipment_event("theirs-1"), MAERSK)
+    body = assert_v30(push(api, [equipment_event("mine-1"), forged]), 200, "PostEventsResponse")
+    [error] = [e for e in body["feedbackElements"] if e["severity"] == "ERROR"]
+    assert error["propertyPath"] == "$.events[1].eventRouting.originatingParties[0]"
+    assert "names a party other than you" in error["message"]
+    assert own_code(api, "carrier")["partyCode"] in error["message"]  # how to name itself
+    assert "stored 1" in body["feedbackElements"][0]["message"]
+    assert stored(api, "theirs-1") == []
+    only = assert_v30(push(api, [forged]), 400, "PostEventsError")
+    assert only["feedbackElements"][1]["propertyPath"] == (
+        "$.events[0].eventRouting.originatingParties[0]"
+    )
+
+
+def test_a_reporter_cannot_update_or_retract_another_producers_event(api: Api) -> None:
+    """The attack the binding closes: the key is (eventID, originating parties)."""
+    original = routed(equipment_event("maersk-load-1"), MAERSK)
+    assert_v30(api.post("/events", "operator", {"events": [original]}), 200, "PostEventsResponse")
+    later = routed(
+        equipment_event("maersk-load-1", kind="DISCHARGED", updated="2026-03-05T00:00:00Z"), MAERSK
+    )
+    for attempt in (later, routed(retraction("maersk-load-1"), MAERSK)):
+        assert_v30(push(api, [attempt]), 400, "PostEventsError")
+    # Without routing the same eventID is the carrier's own event, another key.
+    assert_v30(push(api, [retraction("maersk-load-1")]), 200, "PostEventsResponse")
+    versions = {
+        json.dumps(e["eventRouting"], sort_keys=True): e for e in stored(api, "maersk-load-1")
+    }
+    theirs = versions[json.dumps({"originatingParties": [MAERSK]}, sort_keys=True)]
+    assert theirs == original  # untouched, not retracted
+    mine = versions[json.dumps({"originatingParties": [own_code(api, "carrier")]}, sort_keys=True)]
+    assert mine["isRetracted"] is True
+    events = api.get("/events", "carrier", params={"equipmentReference": container(1)}).json()
+    assert original in events["events"]
+
+
+def test_two_reporters_with_the_same_event_id_keep_two_events(api: Api) -> None:
+    terminal = add_terminal(api)
+    assert_v30(push(api, [equipment_event("load-1")]), 200, "PostEventsResponse")
+    gate_in = equipment_event("load-1", kind="GATED_IN", updated="2026-03-06T00:00:00Z")
+    body = assert_v30(push(api, [gate_in], who=terminal), 200, "PostEventsResponse")
+    assert "stored 1" in body["feedbackElements"][0]["message"]  # not an update of the carrier's
+    kinds = sorted(e["eventClassification"]["equipmentEventType"] for e in stored(api, "load-1"))
+    assert kinds == ["GATED_IN", "LOADED"]
+    retracted = push(api, [retraction("load-1")], who=terminal)
+    assert (
+        "retracted 1"
+        in assert_v30(retracted, 200, "PostEventsResponse")["feedbackElements"][0]["message"]
+    )
+    live = api.get("/v2/events/load-1", "carrier")
+    assert live.status_code == 200, live.text
+    assert live.json()["equipmentEventTypeCode"] == "LOAD"  # the carrier's event stands
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "own",
+        {"codeListProvider": "ZZZ", "codeListName": "USCC", "partyCode": "91500000MA5U7XQ20Y"},
+    ],
+)
+def test_a_reporter_may_name_itself(api: Api, code: Any) -> None:
+    named = own_code(api, "carrier") if code == "own" else code
+    body = assert_v30(
+        push(api, [routed(equipment_event("named-1"), named)]), 200, "PostEventsResponse"
+    )
+    assert "stored 1" in body["feedbackElements"][0]["message"]
+    [event] = stored(api, "named-1")
+    assert event["eventRouting"] == {"originatingParties": [named]}
+
+
+def test_itself_and_another_is_refused_naming_the_other(api: Api) -> None:
+    both = routed(equipment_event("joint-1"), own_code(api, "carrier"), MAERSK)
+    body = assert_v30(push(api, [both]), 400, "PostEventsError")
+    assert body["feedbackElements"][1]["propertyPath"] == (
+        "$.events[0].eventRouting.originatingParties[1]"
+    )
+
+
+def test_the_code_dialects_originating_party_is_checked_too(api: Api) -> None:
+    [dialect] = example("tnt300-request-transport.json")["events"]
+    forged = {**dialect, "eventRouting": {"originatingParty": MAERSK}}
+    body = assert_v30(push(api, [forged]), 400, "PostEventsError")
+    assert (
+        body["feedbackElements"][1]["propertyPath"] == "$.events[0].eventRouting.originatingParty"
+    )
+    mine = {**dialect, "eventRouting": {"originatingParty": own_code(api, "carrier")}}
+    assert_v30(push(api, [mine]), 200, "PostEventsResponse")
+    [event] = stored(api, dialect["eventID"])
+    assert event["eventRouting"] == {"originatingParties": [own_code(api, "carrier")]}
+
+
+def test_the_operator_loads_any_producers_events_as_sent(api: Api) -> None:
+    theirs = routed(equipment_event("maersk-2"), MAERSK)
+    bare = equipment_event("bare-1")
+    response = api.post("/events", "operator", {"events": [theirs, bare]})
+    assert (
+        "stored 2"
+        in assert_v30(response, 200, "PostEventsResponse")["feedbackElements"][0]["message"]
+    )
+    assert stored(api, "maersk-2") == [theirs]
+    assert stored(api, "bare-1") == [bare]  # no routing added: the operator speaks for no one

@@ -9,11 +9,24 @@ Filters are the spec's (``v22_filters``): ``eventType``, the three ``...EventTyp
 ``transportCallID``, ``vesselIMONumber``, ``exportVoyageNumber``, ``carrierServiceCode``,
 ``UNLocationCode``, ``equipmentReference`` and ``eventCreatedDateTime`` with ``:gte``, ``:gt``,
 ``:lte``, ``:lt`` or ``:eq``; ``limit`` (default 100, at most ``MAX_LIMIT``). An unknown parameter
-(including ``sort``: events come in the order the node stored them) is refused with 400.
+is refused with 400.
 
-Pagination (``tnt_paging``): ``Current-Page`` always; ``Next-Page`` unless this is the last page,
-``Prev-Page`` and ``First-Page`` unless it is the first, ``Last-Page`` unless it is the last. Each
-is a link to this path with ``cursor`` alone; a request with ``cursor`` takes no other parameter.
+Order (``sort``, "field names ... suffixed by :ASC or :DESC"): without ``sort``, events come in
+the order this node stored them (``seq``; the order in which to poll for new events: a later
+page only ever gains events). ``sort=eventCreatedDateTime`` (``:ASC`` or ``:DESC``) orders by
+``eventCreatedDateTime`` (the stored ``eventUpdatedDateTime``), ties in stored order, through
+that column's index. Any other field or a list of fields is refused with 400 naming the values
+supported: ``eventDateTime`` and the references have no index to page in (each page would sort
+all matching events), and the store keeps no creation order of its own besides ``seq``. An event
+updated while a consumer pages by ``eventCreatedDateTime`` moves to its new place in the order.
+
+Pagination (``tnt_paging``, ``services.event_pages``): pages are keyset pages in the chosen order
+and always full (``limit`` events) unless they are the last; events 2.2 cannot express are left
+out by the query, and the one kind it cannot tell (an EQUIPMENT event without
+``emptyIndicator``) is skipped while reading on. ``Current-Page`` always; ``Next-Page`` unless
+this is the last page, ``Prev-Page`` and ``First-Page`` unless it is the first, ``Last-Page``
+unless it is the last. Each is a link to this path with ``cursor`` alone (it holds the filters,
+``sort``, ``limit`` and the position); a request with ``cursor`` takes no other parameter.
 """
 
 from __future__ import annotations
@@ -39,6 +52,7 @@ from corridor.interop.dcsa.tnt.v22_filters import (
     filter_from_v22,
 )
 from corridor.interop.dcsa.tnt.v22_out import to_v22
+from corridor.services.event_pages import EventPages, Page, PageOrder, Position
 from corridor.services.events import EventStore
 
 __all__ = ["MAX_LIMIT", "V22_ERROR_SCHEMA", "router"]
@@ -49,7 +63,8 @@ DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 _CREATED = re.compile(r"eventCreatedDateTime(:(gte|gt|lte|lt|eq))?")
 _OFFSET_SPACE = re.compile(r" (\d{2}:\d{2})$")
-_END = 2**62  # beyond any seq: "before the end"
+_SORTABLE = "eventCreatedDateTime"
+_DIRECTIONS = {"ASC": False, "DESC": True}
 
 V22_ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -133,6 +148,11 @@ PARAMETERS = [
         "description": f"Events per page (default {DEFAULT_LIMIT}, at most {MAX_LIMIT}).",
         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
     },
+    _parameter(
+        "sort",
+        "eventCreatedDateTime, eventCreatedDateTime:ASC or eventCreatedDateTime:DESC (no other "
+        "field). Without it, events come in the order this node stored them.",
+    ),
     _parameter("cursor", "A page link's cursor; send it alone."),
 ]
 
@@ -155,7 +175,7 @@ def _event_filter(params: Mapping[str, str]) -> EventFilter:
     filters: dict[str, str] = {}
     created = []
     for name, value in params.items():
-        if name in ("cursor", "limit"):
+        if name in ("cursor", "limit", "sort"):
             continue
         if _CREATED.fullmatch(name):
             created.append(created_filter(name, _OFFSET_SPACE.sub(r"+\1", value)))
@@ -166,15 +186,56 @@ def _event_filter(params: Mapping[str, str]) -> EventFilter:
     return filter_from_v22(filters, created)
 
 
+def _order(value: str | None) -> PageOrder:
+    """The ``sort`` parameter as the store's order (module docstring)."""
+    if value is None:
+        return PageOrder()
+    field, colon, direction = value.partition(":")
+    if field != _SORTABLE or (colon and direction.upper() not in _DIRECTIONS):
+        raise EventRuleError(
+            "sort",
+            f"{value!r} is not supported: sort by {_SORTABLE}, {_SORTABLE}:ASC or {_SORTABLE}:DESC"
+            ", or leave sort out for the order this node stored the events in",
+        )
+    return PageOrder(by_updated=True, descending=bool(colon) and _DIRECTIONS[direction.upper()])
+
+
+def _position(state: Mapping[str, Any], order: PageOrder) -> tuple[bool, Position]:
+    """(forward, position) of a page's state: ``{"a": [...]}`` the page after a position (``[]``
+    the first page), ``{"b": [...]}`` the page before one, ``{"last": true}`` the last page."""
+    if state.get("last") is True:
+        return False, ()
+    for key, forward in (("a", True), ("b", False)):
+        value = state.get(key)
+        if (
+            isinstance(value, list)
+            and len(value) in (0, order.width)
+            and all(type(item) is int for item in value)
+        ):
+            return forward, tuple(value)
+    raise EventRuleError("cursor", "is not a cursor of GET /v2/events; start again without it")
+
+
+def _links(state: dict[str, Any], page: Page) -> dict[str, dict[str, Any]]:
+    links: dict[str, dict[str, Any]] = {"Current-Page": state}
+    if page.later:
+        links["Next-Page"] = {"a": list(page.after_last)}
+        links["Last-Page"] = {"last": True}
+    if page.earlier:
+        links["Prev-Page"] = {"b": list(page.before_first)}
+        links["First-Page"] = {"a": []}
+    return links
+
+
 def _query(request: Request, cursors: Cursors) -> tuple[dict[str, str], int, dict[str, Any]]:
     """(filter parameters, limit, position) of the request or of its cursor."""
     params = _single_params(request)
     if "cursor" not in params:
-        return params, _limit(params.get("limit")), {"a": 0}
+        return params, _limit(params.get("limit")), {"a": []}
     if len(params) > 1:
         raise EventRuleError("cursor", "holds the filters and the limit; send it alone")
     state = cursors.decode(params["cursor"])
-    filters, limit = state.get("f"), state.get("l")
+    filters, limit = state.pop("f", None), state.pop("l", None)
     if not isinstance(filters, dict) or not isinstance(limit, int):
         raise EventRuleError("cursor", "is not a cursor of GET /v2/events")
     return filters, limit, state
@@ -202,58 +263,16 @@ def get_events(request: Request, caller: Caller) -> Response:
     cursors = Cursors(node, "v22-events")
     params, limit, state = _query(request, cursors)
     check_reader(node, caller, params.get("transportDocumentReference"))
-    where = _event_filter(params)
-    store = EventStore(node)
-    page = _Page(store, where, limit, state)
-    body = [event for event in (to_v22(orjson.loads(s.event_json)) for s in page.rows) if event]
-    response = Response(orjson.dumps(body), media_type="application/json")
-    for header, position in page.links().items():
+    where, order = _event_filter(params), _order(params.get("sort"))
+    forward, position = _position(state, order)
+    pages = EventPages(node, where, order, to_v22, v22=True)
+    page = pages.after(position, limit) if forward else pages.before(position, limit)
+    response = Response(orjson.dumps(page.events), media_type="application/json")
+    for header, link in _links(state, page).items():
         response.headers[header] = page_link(
-            request, cursors.encode({**position, "f": params, "l": limit})
+            request, cursors.encode({**link, "f": params, "l": limit})
         )
     return response
-
-
-class _Page:
-    """One keyset page of ``seq`` and the positions of the pages around it.
-
-    A position is ``{"a": seq}`` (the page after ``seq``; 0 is the first page), ``{"b": seq}``
-    (the page before ``seq``) or ``{"last": true}`` (the last page).
-    """
-
-    def __init__(
-        self, store: EventStore, where: EventFilter, limit: int, state: dict[str, Any]
-    ) -> None:
-        self.store, self.where = store, where
-        self.state: dict[str, Any] = {k: state[k] for k in ("a", "b", "last") if k in state}
-        backwards = "b" in self.state or self.state.get("last") is True
-        after = 0 if backwards else int(self.state.get("a") or 0)
-        before = int(self.state.get("b") or _END)
-        if backwards:
-            rows = store.page(where, limit=limit + 1, before=before, v22=True)
-            self.earlier, self.rows = len(rows) > limit, rows[-limit:]
-            self.later = bool(self.rows) and self._exists(self.rows[-1].seq, forward=True)
-        else:
-            rows = store.page(where, limit=limit + 1, after=after, v22=True)
-            self.later, self.rows = len(rows) > limit, rows[:limit]
-        self.first = self.rows[0].seq if self.rows else after + 1
-        if not backwards:
-            self.earlier = after > 0 and self._exists(self.first, forward=False)
-        if not self.state:
-            self.state = {"a": 0}
-
-    def _exists(self, seq: int, *, forward: bool) -> bool:
-        return self.store.more(self.where, seq=seq, forward=forward, v22=True)
-
-    def links(self) -> dict[str, dict[str, Any]]:
-        links: dict[str, dict[str, Any]] = {"Current-Page": self.state}
-        if self.later:
-            links["Next-Page"] = {"a": self.rows[-1].seq}
-            links["Last-Page"] = {"last": True}
-        if self.earlier:
-            links["Prev-Page"] = {"b": self.first}
-            links["First-Page"] = {"a": 0}
-        return links
 
 
 @router.get(

@@ -7,12 +7,13 @@ What a cursor holds is each route's business:
 
 * TNT 2.2 (``Current-Page``, ``Next-Page``, ``Prev-Page``, ``First-Page``, ``Last-Page``): the
   headers are links ("A link to the next page"): this request's URL with the query
-  ``cursor=...`` alone, the cursor holding the filters, the limit and the position, so a client
-  follows a link as it is (as DCSA's reference implementation does);
+  ``cursor=...`` alone, the cursor holding the filters, ``sort``, the limit and the position, so
+  a client follows a link as it is (as DCSA's reference implementation does);
 * TNT 3.0 (``Next-Page-Cursor``): the position and a fingerprint of the original query, which
   the consumer must repeat beside the cursor (a changed query is refused).
 
-Pages are keyset pages on the store's ``seq``: stable while new events arrive.
+Pages are keyset pages on the store's ``seq``: stable while new events arrive. TNT 2.2 sorted by
+``eventCreatedDateTime`` pages on ``(updated_at_us, seq)`` instead, the position holding both.
 """
 
 from __future__ import annotations

@@ -7,6 +7,9 @@ become DCSA TNT 3.0.0 ``Event`` data (``components.schemas.Event`` of ``TNT_v3.0
 - ``DEPA``/``ARRI`` rows are TRANSPORT events (``transportEventType`` DEPARTED/ARRIVED) of the
   train, with ``transportCall.modeOfTransport`` RAIL and the train number as
   ``railTransport.departureID``; a container on the row is kept in ``equipmentDetails``;
+- a transport call that names its train has a ``transportCallReference`` derived from the train
+  and the UN/LOCODE (``interop.transport_calls``), shared by the train's arrival, departure,
+  loading and discharge at that place, as TNT 2.2 needs to serve them;
 - ``LOAD``/``DISC`` (onto and off the train), ``GTIN``/``GTOT`` (the terminal gate) and
   ``PICK``/``DROP`` rows are EQUIPMENT events of the container, ISO 6346 check digit validated;
   load, discharge, and any row naming a train or wagon, carry the RAIL transport call;
@@ -41,6 +44,7 @@ from corridor.domain.tnt_vocabulary import EMPTY_INDICATORS, FACILITY_TYPES
 from corridor.domain.transport_document import UN_LOCODE_PATTERN
 from corridor.errors import DocumentRuleError, MalformedInputError
 from corridor.interop.event_records import ParsedEvent, ParsedRecord, RejectedRecord
+from corridor.interop.transport_calls import derived_call_reference
 
 __all__ = ["COLUMNS", "EVENTS", "EVENT_ID_NAMESPACE", "REQUIRED_COLUMNS", "read_rail_csv"]
 
@@ -232,7 +236,7 @@ def _event(cells: _Cells) -> dict[str, Any]:
     }
     if equipment:
         event["equipmentDetails"] = equipment
-    call = _transport_call(cells, kind, subtype)
+    call = _transport_call(cells, kind, subtype, event["eventLocation"]["UNLocationCode"])
     if call:
         event["transportDetails"] = {"transportCall": call}
     shipment = _shipment(cells)
@@ -347,7 +351,9 @@ def _equipment(cells: _Cells, *, required: bool) -> dict[str, str] | None:
     return details
 
 
-def _transport_call(cells: _Cells, kind: str, subtype: str) -> dict[str, Any] | None:
+def _transport_call(
+    cells: _Cells, kind: str, subtype: str, un_location: str
+) -> dict[str, Any] | None:
     train, wagon = cells.get("train_number"), cells.get("wagon_number")
     if kind == "TRANSPORT" and not train:
         cells.fail("train_number", "is required for a train departure or arrival")
@@ -359,6 +365,9 @@ def _transport_call(cells: _Cells, kind: str, subtype: str) -> dict[str, Any] | 
     call: dict[str, Any] = {"modeOfTransport": "RAIL"}
     if rail:
         call["railTransport"] = rail
+    reference = derived_call_reference(call, un_location)
+    if reference is not None:
+        call = {"transportCallReference": reference, **call}
     return call
 
 

@@ -34,7 +34,10 @@ Each event is spelled as the TNT 3.0.0 schema spells it (``components.schemas.Ev
 ``GATED_IN``/``LOADED``/``DISCHARGED``/``GATED_OUT``), names its document in
 ``shipmentDetails.documentReference`` (type ``TRANSPORT_DOCUMENT``) so a store finds a document's
 events by reference, its container in ``equipmentDetails`` (ISO 6346, check digit valid), and the
-carrier as its originating party. Title actions are not generated here: the register reports
+carrier as its originating party. A train or vessel event names its transport call: the train's
+departure (``RAIL_TRAIN`` and the date it left Chongqing) or the vessel and voyage, and a
+``transportCallReference`` derived from them and the place (``interop.transport_calls``), so TNT
+2.2 serves the TRANSPORT events too. Title actions are not generated here: the register reports
 them as SHIPMENT events.
 
 Each journey's document is the demo bill (``corridor/demo/chongqing_singapore_td.json``) with its
@@ -54,6 +57,7 @@ from importlib import resources
 from typing import Any, NamedTuple
 
 from corridor.domain.equipment import iso6346_check_digit
+from corridor.interop.transport_calls import derived_call_reference
 
 __all__ = [
     "DEFAULT_SEED",
@@ -71,6 +75,7 @@ HISTORY_SIZE = 30
 OWNER = "WLMU"
 CARRIER = {"partyCode": "WLSM", "codeListProvider": "NMFTA", "codeListName": "SCAC"}
 RAIL_SERVICE = "CNCQI-CNQZH sea-rail shuttle"
+RAIL_TRAIN = "X8083"
 VESSELS = ("Beibu Gulf Pioneer", "Beibu Gulf Trader", "Qinzhou Express", "Lion City Bridge")
 _PLACES = {
     "CNCQI": ("Chongqing International Logistics Hub", "INLAND_TERMINAL"),
@@ -165,18 +170,28 @@ def _iso(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _departure(trip: _Trip) -> str:
+    """The train's ``departureID``: the shuttle's number and the UTC date it left Chongqing."""
+    left = next((m.at for m in trip.moves if m.kind == "rail-departure"), trip.moves[0].at)
+    return f"{RAIL_TRAIN}-{left:%Y%m%d}"
+
+
 def _call(trip: _Trip, kind: _Kind) -> dict[str, Any]:
+    call: dict[str, Any]
     if kind.mode == "RAIL":
-        return {"modeOfTransport": "RAIL", "railTransport": {"railServiceReference": RAIL_SERVICE}}
-    voyage = {"carrierVoyageNumber": trip.voyage, "universalVoyageReference": trip.voyage}
-    call: dict[str, Any] = {
-        "modeOfTransport": "VESSEL",
-        "exportVoyageNumberOrReference": voyage,
-        "vesselTransport": {"vesselName": trip.vessel},
-    }
-    if kind.place == "SGSIN":
-        call["importVoyageNumberOrReference"] = dict(voyage)
-    return call
+        rail = {"railServiceReference": RAIL_SERVICE, "departureID": _departure(trip)}
+        call = {"modeOfTransport": "RAIL", "railTransport": rail}
+    else:
+        voyage = {"carrierVoyageNumber": trip.voyage, "universalVoyageReference": trip.voyage}
+        call = {
+            "modeOfTransport": "VESSEL",
+            "exportVoyageNumberOrReference": voyage,
+            "vesselTransport": {"vesselName": trip.vessel},
+        }
+        if kind.place == "SGSIN":
+            call["importVoyageNumberOrReference"] = dict(voyage)
+    reference = derived_call_reference(call, kind.place)
+    return call if reference is None else {"transportCallReference": reference, **call}
 
 
 def _event(trip: _Trip, move: _Move, container: str | None, index: int) -> dict[str, Any]:

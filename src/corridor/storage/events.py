@@ -25,7 +25,10 @@ binding (about 0.3 µs per value, a sixth of a row's insert). ``_bind_natively``
 identity for these three types (``None`` -> ``None``, ``bool`` -> ``int``, ``bytes`` -> the same
 bytes): the values bound are exactly those ``sqlite3`` binds without it, found at the first try.
 
-Reads: ``select_events`` turns an ``EventFilter`` into one indexed query, keyset-paged on ``seq``.
+Reads: ``select_events`` turns an ``EventFilter`` into one indexed query, keyset-paged on ``seq``;
+``walk_events`` pages in ``eventCreatedDateTime`` order on ``(updated_at_us, seq)`` (TNT 2.2
+``sort``). With ``v22`` the query keeps only events TNT 2.2 can express, as far as the columns
+tell (``domain.tnt_v22_scope``; ``services.event_pages`` filters the rest).
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, func, select
 from sqlalchemy.engine import Dialect
 
+from corridor.domain import tnt_v22_scope as v22_scope
 from corridor.domain.tnt_query import EventFilter
 from corridor.errors import NodeError
 from corridor.storage import tables
@@ -283,14 +287,40 @@ def delete_documents(conn: Connection, rows: Iterable[tuple[str, str, int]]) -> 
 
 
 # Reads ---------------------------------------------------------------------------------------
+# Imported beside its one user, the reads.
 
-_V22_TYPES = ("SHIPMENT", "TRANSPORT", "EQUIPMENT")
+Position = tuple[int, ...]
+"""Where an event stands in a listing (``PageOrder``): ``(seq,)`` or ``(updated_at_us, seq)``."""
+
+
+def _v22_only() -> Any:
+    """The events TNT 2.2 can express (``domain.tnt_v22_scope``, ``v22_out.to_v22``), as far as
+    the columns tell: an EQUIPMENT event's ``emptyIndicator``, which 2.2 requires, has no column
+    (the 2.2 pages test it on the rendered event, ``services.event_pages``)."""
+    shipment = (
+        (events.event_type == "SHIPMENT")
+        & events.subtype.in_(v22_scope.SHIPMENT_EVENT_TYPES)
+        & events.document_type.in_(v22_scope.DOCUMENT_TYPES)
+    )
+    transport = (
+        (events.event_type == "TRANSPORT")
+        & events.subtype.in_(v22_scope.TRANSPORT_EVENT_TYPES)
+        & events.transport_call_reference.is_not(None)
+        & events.mode_of_transport.in_(v22_scope.MODES_OF_TRANSPORT)
+    )
+    equipment = (events.event_type == "EQUIPMENT") & events.subtype.in_(
+        v22_scope.EQUIPMENT_EVENT_TYPES
+    )
+    return shipment | transport | equipment
+
+
+_V22_ONLY = _v22_only()
 
 
 def _criteria(where: EventFilter, *, v22: bool) -> list[Any]:
     clauses: list[Any] = []
     if v22:
-        clauses.append(events.event_type.in_(_V22_TYPES))
+        clauses.append(_V22_ONLY)
     if not where.include_retracted or v22:
         clauses.append(events.retracted.is_(False))
     if where.event_types:
@@ -408,6 +438,95 @@ def exists_beyond(
     bound = _keyset(conn, events.seq > seq if forward else events.seq < seq)
     query = select(events.seq).where(*_criteria(where, v22=v22), bound).limit(1)
     return conn.execute(query).first() is not None
+
+
+@dataclass(frozen=True, slots=True)
+class PageOrder:
+    """The order of a listing: by ``seq`` (the order the node stored the events), or by
+    ``updated_at_us`` (TNT 2.2 ``eventCreatedDateTime``) with ``seq`` breaking ties; ascending
+    unless ``descending``. Both are keysets: a page starts strictly beyond a ``Position``."""
+
+    by_updated: bool = False
+    descending: bool = False
+
+    @property
+    def width(self) -> int:
+        """How many integers a ``Position`` in this order holds."""
+        return 2 if self.by_updated else 1
+
+    def position(self, seq: int, updated_at_us: int | None) -> Position:
+        return (int(updated_at_us or 0), int(seq)) if self.by_updated else (int(seq),)
+
+
+@dataclass(frozen=True, slots=True)
+class PagedEvent:
+    """One stored event of a listing: its position in the listing's order, its JSON text."""
+
+    position: Position
+    event_json: str
+
+
+def _beyond(conn: Connection, order: PageOrder, start: Position, upward: bool) -> Any:
+    """Rows strictly beyond ``start``, up (``upward``) or down the order's columns.
+
+    ``(updated, seq) > (u, s)`` is written ``updated >= u AND (updated > u OR seq > s)``: its first
+    term is a range of the ``updated_at_us`` index on both databases."""
+    if not order.by_updated:
+        (seq,) = start
+        return _keyset(conn, events.seq > seq if upward else events.seq < seq)
+    updated, seq = start
+    column = events.updated_at_us
+    if upward:
+        return (column >= updated) & ((column > updated) | (events.seq > seq))
+    return (column <= updated) & ((column < updated) | (events.seq < seq))
+
+
+def walk_statement(
+    conn: Connection,
+    where: EventFilter,
+    order: PageOrder,
+    *,
+    limit: int,
+    start: Position = (),
+    forward: bool = True,
+    v22: bool = False,
+) -> Select[Any]:
+    """The query of ``walk_events``."""
+    if start and len(start) != order.width:
+        raise NodeError(f"internal: a position of {len(start)} values in an order of {order.width}")
+    upward = forward != order.descending
+    query = select(events.seq, events.updated_at_us, events.event_json)
+    query = query.where(*_criteria(where, v22=v22))
+    columns = [events.seq]
+    if order.by_updated:
+        query = query.where(events.updated_at_us.is_not(None))
+        columns.insert(0, events.updated_at_us)
+    if start:
+        query = query.where(_beyond(conn, order, start, upward))
+    return query.order_by(*(c if upward else c.desc() for c in columns)).limit(limit)
+
+
+def walk_events(
+    conn: Connection,
+    where: EventFilter,
+    order: PageOrder,
+    *,
+    limit: int,
+    start: Position = (),
+    forward: bool = True,
+    v22: bool = False,
+) -> list[PagedEvent]:
+    """Up to ``limit`` matching events strictly beyond ``start`` in ``order``, in the order met:
+    ``forward`` walks down the listing (from its first event when ``start`` is empty), otherwise
+    back up it (from its last). With ``by_updated``, events without ``updated_at_us`` (only
+    retraction markers can lack it) are not listed."""
+    statement = walk_statement(
+        conn, where, order, limit=limit, start=start, forward=forward, v22=v22
+    )
+    return [
+        PagedEvent(order.position(r.seq, r.updated_at_us), r.event_json)
+        for r in conn.execute(statement)
+    ]
 
 
 def get_events(conn: Connection, event_id: str) -> list[StoredEvent]:

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from tests.unit.interop.tnt30_check import tnt30_problems
+from tests.unit.interop.v22_check import as_v22, v22_problems
 
 from corridor.domain.equipment import iso6346_check_digit
 from corridor.errors import MalformedInputError
@@ -24,6 +25,7 @@ from corridor.interop.edifact.codes import (
 )
 from corridor.interop.edifact.datetimes import DateTimeError, parse_dtm
 from corridor.interop.event_records import ParsedEvent, ParsedRecord, RejectedRecord
+from corridor.interop.transport_calls import derived_call_reference
 
 VECTORS = Path(__file__).parents[2] / "vectors" / "edifact"
 CORRIDOR = VECTORS / "iftsta_d99b_chongqing_singapore.edi"
@@ -125,6 +127,42 @@ def test_reading_the_same_interchange_again_gives_the_same_event_ids() -> None:
 
     assert first == again
     assert len(set(first)) == len(first)
+
+
+def test_the_statuses_of_one_call_share_its_derived_transport_call_reference() -> None:
+    events = [parsed.event for parsed in read(CORRIDOR.read_text(encoding="utf-8"))[0]]
+    calls: dict[tuple[str, str], set[str]] = {}
+    for event in events:
+        call = event.get("transportDetails", {}).get("transportCall")
+        if call is not None:
+            key = (call["modeOfTransport"], event["eventLocation"]["UNLocationCode"])
+            calls.setdefault(key, set()).add(call["transportCallReference"])
+    assert sorted(calls) == [
+        ("RAIL", "CNCQI"),
+        ("RAIL", "CNQZH"),
+        ("VESSEL", "CNQZH"),
+        ("VESSEL", "SGSIN"),
+    ]
+    assert all(len(references) == 1 for references in calls.values())
+    [at_singapore] = calls[("VESSEL", "SGSIN")]  # the estimated and the actual arrival
+    vessel = {"modeOfTransport": "VESSEL", "vesselTransport": {"vesselIMONumber": "9795610"}}
+    vessel["exportVoyageNumberOrReference"] = {"carrierVoyageNumber": "026S"}
+    assert at_singapore == derived_call_reference(vessel, "SGSIN")
+    again = [parsed.event for parsed in read(CORRIDOR.read_text(encoding="utf-8"))[0]]
+    assert again == events
+
+
+def test_every_event_of_the_interchange_is_served_over_tnt_2_2() -> None:
+    events = [parsed.event for parsed in read(CORRIDOR.read_text(encoding="utf-8"))[0]]
+    for event in events:
+        assert v22_problems(event) == [], event["eventID"]
+    departure = as_v22(events[2])  # the train leaving Chongqing
+    assert departure is not None
+    assert departure["transportEventTypeCode"] == "DEPA"
+    call = departure["transportCall"]
+    derived = events[2]["transportDetails"]["transportCall"]["transportCallReference"]
+    assert call["transportCallID"] == derived
+    assert (call["UNLocationCode"], call["modeOfTransport"]) == ("CNCQI", "RAIL")
 
 
 def test_another_interchange_with_the_same_statuses_gives_other_ids() -> None:
@@ -513,6 +551,11 @@ def test_any_valid_status_group_reads_into_valid_tnt_3_0_events(
     for parsed in events:
         assert tnt30_problems(parsed.event) == []
         assert dt.datetime.fromisoformat(parsed.event["eventDateTime"]) == moment
+        call = parsed.event.get("transportDetails", {}).get("transportCall", {})
+        if call.get("modeOfTransport") in {"VESSEL", "RAIL"}:  # a TDT naming the conveyance
+            assert "transportCallReference" in call
+            if parsed.event["eventClassification"]["eventType"] == "TRANSPORT":
+                assert v22_problems(parsed.event) == []
     found = [e.event.get("equipmentDetails", {}).get("equipmentReference") for e in events]
     assert found == (numbers or [None])
 

@@ -14,13 +14,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from tests.unit.interop.tnt30_check import tnt30_problems
+from tests.unit.interop.v22_check import as_v22, v22_problems
 
 from corridor.domain.equipment import iso6346_check_digit
 from corridor.errors import MalformedInputError
+from corridor.interop.edifact import read_iftsta
 from corridor.interop.event_records import ParsedEvent, RejectedRecord
 from corridor.interop.rail_csv import COLUMNS, EVENTS, REQUIRED_COLUMNS, read_rail_csv
 
 VECTORS = Path(__file__).parents[2] / "vectors" / "rail_csv"
+IFTSTA = Path(__file__).parents[2] / "vectors" / "edifact" / "iftsta_d99b_chongqing_singapore.edi"
 GOOD = VECTORS / "chongqing_qinzhou_rail.csv"
 EQUIVALENT = VECTORS / "chongqing_qinzhou_rail.equivalent.json"
 RAIL_DOC = Path(__file__).parents[3] / "docs" / "rail-csv.md"
@@ -79,6 +82,49 @@ def test_re_reading_gives_the_same_ids_and_an_offset_does_not_change_the_instant
 
     assert china.event["eventID"] == utc.event["eventID"]
     assert china.event["eventID"] != later.event["eventID"]
+
+
+def _call_reference(event: dict[str, Any]) -> str | None:
+    call = event.get("transportDetails", {}).get("transportCall", {})
+    reference: str | None = call.get("transportCallReference")
+    return reference
+
+
+def test_a_trains_moves_at_one_place_share_its_transport_call_reference() -> None:
+    events = [parsed.event for parsed in read(GOOD.read_bytes().decode("utf-8"))[0]]
+    at: dict[str, set[str | None]] = {}
+    for event in events[2:]:  # the gate-ins name no train: no transport call
+        at.setdefault(event["eventLocation"]["UNLocationCode"], set()).add(_call_reference(event))
+    assert [_call_reference(event) for event in events[:2]] == [None, None]
+    assert len(at["CNCQI"]) == len(at["CNQZH"]) == 1  # loading and departure; arrival, discharge
+    assert at["CNCQI"] != at["CNQZH"]
+    assert None not in at["CNCQI"] | at["CNQZH"]
+
+
+def test_the_same_call_read_from_iftsta_has_the_same_reference() -> None:
+    rail = [parsed.event for parsed in read(GOOD.read_bytes().decode("utf-8"))[0]]
+    edi = [r.event for r in read_iftsta(IFTSTA.read_text()) if isinstance(r, ParsedEvent)]
+
+    def calls(events: list[dict[str, Any]]) -> set[tuple[str, str | None]]:
+        return {
+            (e["eventLocation"]["UNLocationCode"], _call_reference(e))
+            for e in events
+            if e.get("transportDetails", {}).get("transportCall", {}).get("modeOfTransport")
+            == "RAIL"
+        }
+
+    assert calls(rail) == calls(edi)  # train X8001 at Chongqing and at Qinzhou
+
+
+def test_every_event_of_the_file_is_served_over_tnt_2_2() -> None:
+    events = [parsed.event for parsed in read(GOOD.read_bytes().decode("utf-8"))[0]]
+    for event in events:
+        assert v22_problems(event) == [], event["eventID"]
+    estimate = as_v22(events[5])  # the operator's estimated arrival at Qinzhou
+    assert estimate is not None
+    assert (estimate["eventClassifierCode"], estimate["transportEventTypeCode"]) == ("EST", "ARRI")
+    assert estimate["transportCall"]["transportCallID"] == _call_reference(events[6])
+    assert estimate["transportCall"]["facilityTypeCode"] == "RAMP"
 
 
 # --- bad lines: each named by its line and column, the rest still read ------------------------
@@ -161,6 +207,18 @@ def test_a_gate_event_has_no_rail_call_unless_it_names_a_train() -> None:
     assert isinstance(on_train, ParsedEvent)
     assert "transportDetails" not in gate.event
     assert on_train.event["transportDetails"]["transportCall"]["modeOfTransport"] == "RAIL"
+    arrival = one("2026-03-04T10:15:00+08:00,ACT,ARRI,,CNQZH,X8001")
+    assert isinstance(arrival, ParsedEvent)
+    assert _call_reference(on_train.event) == _call_reference(arrival.event)
+    wagon_only = one(
+        "2026-03-04T11:20:00+08:00,ACT,DISC,CSNU6184435,CNQZH,,3456789",
+        header=f"{HEADER},wagon_number",
+    )
+    assert isinstance(wagon_only, ParsedEvent)
+    assert wagon_only.event["transportDetails"]["transportCall"] == {
+        "modeOfTransport": "RAIL",
+        "railTransport": {"railCarReference": "3456789"},
+    }
 
 
 def test_sub_second_times_are_kept_to_the_millisecond_dcsa_allows() -> None:
@@ -280,6 +338,9 @@ def test_any_valid_row_round_trips_to_a_valid_tnt_3_0_event(row: dict[str, str])
     assert event.get("reason", "") == row["remark"]
     if row["event_id"]:
         assert event["eventID"] == row["event_id"]
+    assert (_call_reference(event) is not None) == bool(row["train_number"])
+    if event["eventClassification"]["eventType"] == "TRANSPORT":
+        assert v22_problems(event) == []
     references = event.get("shipmentDetails", {})
     given_refs = [row["transport_document_reference"], row["booking_reference"]]
     found = [references.get("documentReference", {}).get("reference")] + [

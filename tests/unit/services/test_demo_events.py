@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from jsonschema import Draft4Validator, FormatChecker
+from tests.unit.interop.v22_check import v22_problems
 
 from corridor.domain.equipment import is_valid_container_number
 from corridor.domain.journey import LegStatus
@@ -133,6 +134,22 @@ def test_every_event_validates_against_the_vendored_tnt_3_schema() -> None:
             assert value in allowed, (event["eventID"], value)
         facts = check_event(event)  # the event store's own rules
         assert facts.event_id == event["eventID"]
+
+
+def test_every_event_is_served_over_tnt_2_2_with_its_transport_call() -> None:
+    for journey in all_journeys(NOW, count=3):
+        calls: dict[tuple[str, str], set[str]] = {}
+        for event in journey.events:
+            assert v22_problems(event) == [], event["eventID"]
+            call = event.get("transportDetails", {}).get("transportCall")
+            if call is not None:
+                key = (call["modeOfTransport"], event["eventLocation"]["UNLocationCode"])
+                calls.setdefault(key, set()).add(call["transportCallReference"])
+        # loading and departure, estimated and actual arrival, discharge: one reference a call
+        assert all(len(references) == 1 for references in calls.values()), journey.reference
+        assert len({reference for refs in calls.values() for reference in refs}) == len(calls)
+        assert ("RAIL", "CNCQI") in calls
+        assert ("VESSEL", "CNQZH") in calls or journey.reference == "WLSM26CQSG0101"
 
 
 def test_the_schema_check_is_not_vacuous() -> None:

@@ -14,7 +14,9 @@ How a status group (SG5, see ``status_groups``) becomes DCSA TNT 3.0 ``Event`` d
   (ACTUAL, ESTIMATED, PLANNED); an arrival qualifier is not used for a departure, nor the reverse;
 - the LOC right after STS gives ``eventLocation.UNLocationCode`` (and ``locationName``);
 - the first TDT gives ``transportDetails.transportCall``: ``modeOfTransport``, the vessel (IMO
-  number with its check digit validated, name, flag) and voyage, or the train's departure;
+  number with its check digit validated, name, flag) and voyage, or the train's departure, and a
+  ``transportCallReference`` derived from them and the event's UN/LOCODE
+  (``interop.transport_calls``: one reference for all the statuses of one call);
 - each EQD gives ``equipmentDetails`` for one container, its ISO 6346 check digit validated; an
   equipment status yields one event per container, a transport status one per container named (or
   one if none is);
@@ -64,6 +66,7 @@ from corridor.interop.edifact.interchange import (
 )
 from corridor.interop.edifact.status_groups import MessageHeader, StatusGroup, read_groups
 from corridor.interop.event_records import ParsedEvent, ParsedRecord, RejectedRecord
+from corridor.interop.transport_calls import derived_call_reference
 
 __all__ = ["EVENT_ID_NAMESPACE", "read_iftsta"]
 
@@ -206,7 +209,7 @@ def _common(
         "eventClassifier": classifier,
         type_key: status.dcsa_code,
     }
-    call = _transport_call(group, status)
+    call = _transport_call(group, status, place.locode)
     if call:
         event["transportDetails"] = {"transportCall": call}
     shipment = _shipment(group.references + context.header.references)
@@ -299,7 +302,9 @@ def _updated(context: _Context, country: str) -> str:
         ) from None
 
 
-def _transport_call(group: StatusGroup, status: StatusMeaning) -> dict[str, Any] | None:
+def _transport_call(
+    group: StatusGroup, status: StatusMeaning, un_location: str
+) -> dict[str, Any] | None:
     tdt = group.transports[0].tdt if group.transports else None
     mode = _mode(tdt, status)
     if mode is None:
@@ -317,6 +322,9 @@ def _transport_call(group: StatusGroup, status: StatusMeaning) -> dict[str, Any]
         call["importVoyageNumberOrReference"] = {"carrierVoyageNumber": conveyance}
     elif conveyance and mode == "RAIL":
         call["railTransport"] = {"departureID": conveyance[:100]}
+    reference = derived_call_reference(call, un_location)
+    if reference is not None:
+        call = {"transportCallReference": reference, **call}
     return call
 
 

@@ -18,9 +18,11 @@ from tests.tnt_samples import (
     v30_examples,
 )
 
+from corridor.domain import tnt_v22_scope as scope
 from corridor.domain.tnt_event import EventRuleError
 from corridor.interop.dcsa.schema import schema_errors
-from corridor.interop.dcsa.schema_loader import TNT22_SPEC_FILE, TNT30_SPEC_FILE
+from corridor.interop.dcsa.schema_loader import TNT22_SPEC_FILE, TNT30_SPEC_FILE, component_schemas
+from corridor.interop.dcsa.tnt import codes
 from corridor.interop.dcsa.tnt.v22_in import V22_EVENT_SCHEMAS, from_v22
 from corridor.interop.dcsa.tnt.v22_out import to_v22
 from corridor.interop.dcsa.tnt.validate import check_tnt_event
@@ -127,6 +129,18 @@ def test_what_2_2_cannot_express_is_not_served() -> None:
     assert to_v22(multimodal) is None
     released = equipment_event(kind="CUSTOMS_RELEASED")
     assert to_v22(released) is None
+
+
+def test_the_2_2_scope_the_store_queries_is_the_2_2_code_lists() -> None:
+    """``domain.tnt_v22_scope`` (the store's query) and ``to_v22`` (the codes) say the same."""
+    assert set(scope.SHIPMENT_EVENT_TYPES) == set(codes.SHIPMENT_EVENT_V22.values())
+    assert set(scope.DOCUMENT_TYPES) == set(codes.DOCUMENT_TYPE_V22.values())
+    assert set(scope.TRANSPORT_EVENT_TYPES) == set(codes.TRANSPORT_EVENT.values())
+    assert set(scope.EQUIPMENT_EVENT_TYPES) == set(codes.EQUIPMENT_EVENT.values())
+    modes = component_schemas(TNT22_SPEC_FILE)["modeOfTransport"]["enum"]
+    assert set(scope.MODES_OF_TRANSPORT) == set(modes)
+    assert len(scope.SHIPMENT_EVENT_TYPES) == 15
+    assert len(scope.DOCUMENT_TYPES) == len(codes.DOCUMENT_TYPE_V22)
 
 
 def test_values_over_2_2_limits_are_left_out_not_cut() -> None:

@@ -12,6 +12,10 @@ that TNT 2.2 cannot express is not served over 2.2 (``None``):
   ``documentTypeCode``; a TRANSPORT event's transport call with ``transportCallReference`` and a
   2.2 ``modeOfTransport`` (not MULTIMODAL); an EQUIPMENT event's ``emptyIndicator``.
 
+``domain.tnt_v22_scope`` states the same conditions in TNT 3.0.0 words, for the event store's
+query (tests check the lists against the code tables, and the query against this function on
+every kind of event).
+
 Optional values that break a TNT 2.2 limit are left out rather than cut (so nothing false is
 said): a ``carrierServiceCode`` over 5 characters, latitude over 10 or longitude over 11, a vessel
 name over 35, an ``otherFacility`` over 50, an IMO number over 7 (the whole ``vessel``, whose
@@ -24,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from corridor.domain.tnt_v22_scope import MODES_OF_TRANSPORT
 from corridor.interop.dcsa.tnt import codes
 
 __all__ = ["to_v22"]
@@ -41,7 +46,7 @@ _REFERENCE_TYPE = {
 _FACILITY_TYPE = codes.reverse(codes.FACILITY_TYPE)
 _SEAL_SOURCE = codes.reverse(codes.SEAL_SOURCE)
 _SEAL_TYPE = codes.reverse(codes.SEAL_TYPE)
-_MODES = frozenset({"VESSEL", "RAIL", "TRUCK", "BARGE"})
+_MODES = frozenset(MODES_OF_TRANSPORT)
 _LINKED = {"BOOKING": "BKG", "TRANSPORT_DOCUMENT": "TRD"}
 _OPERATOR_LISTS = frozenset({"SMDG", "NMFTA"})
 

@@ -14,12 +14,12 @@ and rate-limited per client, like PINT's receiver validation. Errors are DCSA ``
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from corridor.api.auth import node_of
-from corridor.api.dcsa_v303 import REQUEST_BODY, Dcsa303Route, call_service, responses
-from corridor.api.ratelimit import public_rate_limit
+from corridor.api.dcsa_v303 import Dcsa303Route, call_service
+from corridor.api.dcsa_v303_endpoint import webhook
 from corridor.services.dcsa_carrier import CarrierSystem
 from corridor.services.dcsa_issuance import IssuanceRequests
 
@@ -28,15 +28,12 @@ __all__ = ["router"]
 router = APIRouter(tags=["dcsa"], route_class=Dcsa303Route)
 
 
-@router.put(
+@webhook(
+    router.put,
     "/v3/ebl-issuance-requests",
-    status_code=204,
-    response_class=Response,
-    dependencies=[Depends(public_rate_limit)],
     operation_id="put-ebl-issuance-requests",
     summary="EBL_ISS: request issuance of an eBL (platform side)",
-    responses=responses(s409="The transportDocumentReference was used before"),
-    openapi_extra=REQUEST_BODY,
+    s409="The transportDocumentReference was used before",
 )
 async def put_issuance_request(request: Request) -> Response:
     """DCSA EBL_ISS 3.0.3 `IssuanceRequest`, signed by the carrier's system.
@@ -49,18 +46,13 @@ async def put_issuance_request(request: Request) -> Response:
     return await call_service(request, IssuanceRequests(node_of(request)).receive)
 
 
-@router.post(
+@webhook(
+    router.post,
     "/v3/ebl-issuance-responses",
-    status_code=204,
-    response_class=Response,
-    dependencies=[Depends(public_rate_limit)],
     operation_id="create-ebl-issuance-response",
     summary="EBL_ISS: a platform's answer to an issuance request (carrier side)",
-    responses=responses(
-        s404="This node sent no issuance request for that reference",
-        s409="The request was already answered",
-    ),
-    openapi_extra=REQUEST_BODY,
+    s404="This node sent no issuance request for that reference",
+    s409="The request was already answered",
 )
 async def post_issuance_response(request: Request) -> Response:
     """DCSA EBL_ISS 3.0.3 `IssuanceResponse` for a request this node sent (`corridor iss`)."""

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import logging
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from corridor.api.auth import node_of
-from corridor.api.dcsa_v303 import REQUEST_BODY, Dcsa303Route, call_service, responses
-from corridor.api.ratelimit import public_rate_limit
+from corridor.api.dcsa_v303 import Dcsa303Route, call_service
+from corridor.api.dcsa_v303_endpoint import webhook
 from corridor.services.dcsa_carrier import CarrierSystem
 from corridor.services.dcsa_surrender import Surrenders
 
@@ -32,36 +32,26 @@ log = logging.getLogger("corridor.api")
 router = APIRouter(tags=["dcsa"], route_class=Dcsa303Route)
 
 
-@router.post(
+@webhook(
+    router.post,
     "/v3/ebl-surrender-requests",
-    status_code=204,
-    response_class=Response,
-    dependencies=[Depends(public_rate_limit)],
     operation_id="create-surrender-request",
     summary="EBL_SUR: a platform asks this carrier to accept a surrender (carrier side)",
-    responses=responses(
-        s404="This carrier system did not send the document for issuance",
-        s409="The surrenderRequestReference was used before",
-    ),
-    openapi_extra=REQUEST_BODY,
+    s404="This carrier system did not send the document for issuance",
+    s409="The surrenderRequestReference was used before",
 )
 async def post_surrender_request(request: Request) -> Response:
     """DCSA EBL_SUR 3.0.3 `SurrenderRequestDetails`; answer it with `corridor sur answer`."""
     return await call_service(request, CarrierSystem(node_of(request)).receive_surrender_request)
 
 
-@router.post(
+@webhook(
+    router.post,
     "/v3/ebl-surrender-responses",
-    status_code=204,
-    response_class=Response,
-    dependencies=[Depends(public_rate_limit)],
     operation_id="post-ebl-surrender-responses",
     summary="EBL_SUR: the carrier's answer to a surrender request (platform side)",
-    responses=responses(
-        s404="This platform sent no surrender request with that reference",
-        s409="Already answered, or the surrender is no longer pending",
-    ),
-    openapi_extra=REQUEST_BODY,
+    s404="This platform sent no surrender request with that reference",
+    s409="Already answered, or the surrender is no longer pending",
 )
 async def post_surrender_response(request: Request) -> Response:
     """DCSA EBL_SUR 3.0.3 `SurrenderRequestAnswer`: SURR accepts (SACC), SREJ rejects (SREJ)."""

@@ -15,7 +15,8 @@ with ``Notification-Signature: sha256=...`` and delivered by the app's backgroun
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import orjson
 from fastapi import APIRouter, FastAPI, Path, Request
@@ -49,7 +50,23 @@ _BODY = {
     },
     "x-dcsa-error-response": True,
 }
+_Result = TypeVar("_Result")
 SubscriptionID = Path(alias="subscriptionID", min_length=1, max_length=36)
+
+
+def _answers(
+    status: int,
+    description: str,
+    *errors: int,
+    headers: dict[str, Any] = _VERSION,
+    schema: dict[str, Any] | None = _SUBSCRIPTION,
+) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI responses of an operation: its success, with ``API-Version`` and its body's
+    ``schema`` (None: no body), then the spec's errors: 403, ``errors`` and the shared ones."""
+    success: dict[str, Any] = {"description": description, "headers": headers}
+    if schema is not None:
+        success["content"] = {"application/json": {"schema": schema}}
+    return {status: success, **error_responses(V22_ERROR_SCHEMA, 403, *errors)}
 
 
 def subscriptions_of(request: Request) -> Subscriptions:
@@ -69,6 +86,21 @@ async def _body(request: Request) -> object:
         raise MalformedInputError(f"the body is not JSON: {error}") from None
 
 
+async def _change(
+    request: Request,
+    caller: Principal,
+    subscription_id: str,
+    change: Callable[[Subscriptions, str | None, str, object], _Result],
+) -> _Result:
+    """Run ``change`` (a ``Subscriptions`` method) on the body for the caller, in the thread
+    pool: the database is not to be waited for on the event loop."""
+    body = await _body(request)
+    subscriptions = subscriptions_of(request)
+    return await run_in_threadpool(
+        lambda: change(subscriptions, _viewer(caller), subscription_id, body)
+    )
+
+
 def _ok(content: Any, status: int = 200) -> Response:
     return Response(orjson.dumps(content), status_code=status, media_type="application/json")
 
@@ -77,14 +109,12 @@ def _ok(content: Any, status: int = 200) -> Response:
     "/v2/event-subscriptions",
     operation_id="tnt22-list-subscriptions",
     summary="TNT 2.2: your subscriptions",
-    responses={
-        200: {
-            "description": "Subscriptions, a page at a time",
-            "headers": {**_VERSION, "Current-Page": {"schema": {"type": "string"}}},
-            "content": {"application/json": {"schema": {"type": "array", "items": _SUBSCRIPTION}}},
-        },
-        **error_responses(V22_ERROR_SCHEMA, 403),
-    },
+    responses=_answers(
+        200,
+        "Subscriptions, a page at a time",
+        headers={**_VERSION, "Current-Page": {"schema": {"type": "string"}}},
+        schema={"type": "array", "items": _SUBSCRIPTION},
+    ),
     response_class=Response,
     openapi_extra={
         "parameters": [
@@ -126,14 +156,7 @@ def _limit(value: str | None) -> int:
     status_code=201,
     operation_id="tnt22-create-subscription",
     summary="TNT 2.2: subscribe to events",
-    responses={
-        201: {
-            "description": "Subscribed",
-            "headers": _VERSION,
-            "content": {"application/json": {"schema": _SUBSCRIPTION}},
-        },
-        **error_responses(V22_ERROR_SCHEMA, 403),
-    },
+    responses=_answers(201, "Subscribed"),
     response_class=Response,
     openapi_extra=_BODY,
 )
@@ -148,14 +171,7 @@ async def create_subscription(request: Request, caller: Caller) -> Response:
     "/v2/event-subscriptions/{subscriptionID}",
     operation_id="tnt22-get-subscription",
     summary="TNT 2.2: one subscription",
-    responses={
-        200: {
-            "description": "The subscription",
-            "headers": _VERSION,
-            "content": {"application/json": {"schema": _SUBSCRIPTION}},
-        },
-        **error_responses(V22_ERROR_SCHEMA, 403, 404),
-    },
+    responses=_answers(200, "The subscription", 404),
     response_class=Response,
     openapi_extra={"x-dcsa-error-response": True},
 )
@@ -169,14 +185,7 @@ def get_subscription(
     "/v2/event-subscriptions/{subscriptionID}",
     operation_id="tnt22-update-subscription",
     summary="TNT 2.2: change a subscription",
-    responses={
-        200: {
-            "description": "Changed",
-            "headers": _VERSION,
-            "content": {"application/json": {"schema": _SUBSCRIPTION}},
-        },
-        **error_responses(V22_ERROR_SCHEMA, 403, 404),
-    },
+    responses=_answers(200, "Changed", 404),
     response_class=Response,
     openapi_extra=_BODY,
 )
@@ -184,12 +193,7 @@ async def update_subscription(
     request: Request, caller: Caller, subscription_id: str = SubscriptionID
 ) -> Response:
     """A `subscription` body (no `secret`): the new callback URL and filters."""
-    body = await _body(request)
-    subscriptions = subscriptions_of(request)
-    view = await run_in_threadpool(
-        lambda: subscriptions.update(_viewer(caller), subscription_id, body)
-    )
-    return _ok(view)
+    return _ok(await _change(request, caller, subscription_id, Subscriptions.update))
 
 
 @router.delete(
@@ -197,10 +201,7 @@ async def update_subscription(
     status_code=204,
     operation_id="tnt22-delete-subscription",
     summary="TNT 2.2: stop a subscription",
-    responses={
-        204: {"description": "Stopped", "headers": _VERSION},
-        **error_responses(V22_ERROR_SCHEMA, 403, 404),
-    },
+    responses=_answers(204, "Stopped", 404, schema=None),
     response_class=Response,
     openapi_extra={"x-dcsa-error-response": True},
 )
@@ -216,10 +217,7 @@ def delete_subscription(
     status_code=204,
     operation_id="tnt22-reset-secret",
     summary="TNT 2.2: replace a subscription's secret",
-    responses={
-        204: {"description": "Replaced", "headers": _VERSION},
-        **error_responses(V22_ERROR_SCHEMA, 403, 404),
-    },
+    responses=_answers(204, "Replaced", 404, schema=None),
     response_class=Response,
     openapi_extra=_BODY,
 )
@@ -227,11 +225,7 @@ async def reset_secret(
     request: Request, caller: Caller, subscription_id: str = SubscriptionID
 ) -> Response:
     """`{"secret": "<base64>"}`: callbacks still pending are signed with the new one."""
-    body = await _body(request)
-    subscriptions = subscriptions_of(request)
-    await run_in_threadpool(
-        lambda: subscriptions.reset_secret(_viewer(caller), subscription_id, body)
-    )
+    await _change(request, caller, subscription_id, Subscriptions.reset_secret)
     return Response(status_code=204)
 
 

@@ -14,6 +14,9 @@ Rules:
 * One attempt at a time: a due row is leased (compare-and-set on ``attempts``) before it is
   sent, so two workers, threads or processes never send it concurrently.
 
+The lease, the backoff and which answers are retried are the rules of every outbox of the node
+(``delivery_policy``), shared with the subscription callbacks (``callback_sender``).
+
 ``DeliveryWorker`` runs the node's background DCSA jobs (processing received issuance requests,
 delivering due calls) on one thread: started with the HTTP app, stopped when it shuts down,
 woken early when a request queues work. Tests call the jobs directly instead.
@@ -24,7 +27,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -32,41 +34,33 @@ from sqlalchemy import Connection
 
 from corridor.errors import CorridorError, NotFoundError
 from corridor.services.dcsa_messages import dump
+from corridor.services.delivery_policy import (
+    ERROR_TEXT_MAX,
+    LEASE,
+    MAX_BACKOFF,
+    HttpOutbox,
+    backoff,
+    retryable,
+)
 from corridor.services.node import Node
 from corridor.services.platforms import Platforms
 from corridor.storage import dcsa_requests as rows
 from corridor.storage.engine import writing
 
-__all__ = ["DeliveryWorker", "Outbox", "backoff"]
+__all__ = ["MAX_BACKOFF", "DeliveryWorker", "Outbox", "backoff"]
 
 log = logging.getLogger("corridor.dcsa")
 
 REQUEST_API_VERSION = "3"
 """DCSA requests MAY carry ``API-Version`` with the major version only."""
-TIMEOUT_SECONDS = 10.0
-LEASE = timedelta(seconds=60)
-MAX_BACKOFF = timedelta(hours=1)
-_RETRY_STATUSES = frozenset({408, 425, 429})
-_ERROR_TEXT_MAX = 2000
 
 
-def backoff(attempts: int) -> timedelta:
-    """How long to wait after the ``attempts``-th failed attempt: 2 s, 4 s, ... at most 1 h."""
-    seconds = 2.0 ** min(max(attempts, 1), 12)
-    return min(timedelta(seconds=seconds), MAX_BACKOFF)
-
-
-def _retryable(status: int) -> bool:
-    return status in _RETRY_STATUSES or status >= 500
-
-
-class Outbox:
+class Outbox(HttpOutbox):
     """The node's queue of calls to DCSA peers. ``http`` may be given (tests: a peer's app)."""
 
     def __init__(self, node: Node, http: httpx.Client | None = None) -> None:
+        super().__init__(http)
         self.node = node
-        self._http = http
-        self._owned = http is None
 
     def enqueue(
         self,
@@ -111,16 +105,6 @@ class Outbox:
             self._attempt(row)
         return self.get(outbox_id)
 
-    def close(self) -> None:
-        if self._owned and self._http is not None:
-            self._http.close()
-            self._http = None
-
-    def _client(self) -> httpx.Client:
-        if self._http is None:
-            self._http = httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=False)
-        return self._http
-
     def _attempt(self, row: rows.OutboxRow) -> bool:
         now = self.node.clock()
         with writing(self.node.engine) as conn:
@@ -150,10 +134,10 @@ class Outbox:
 
     def _settle(self, outbox_id: int, attempts: int, url: str, answer: httpx.Response) -> None:
         status = answer.status_code
-        text = answer.text[:_ERROR_TEXT_MAX]
+        text = answer.text[:ERROR_TEXT_MAX]
         if 200 <= status < 300:
             outcome, error = rows.DELIVERED, None
-        elif _retryable(status):
+        elif retryable(status):
             self._retry(outbox_id, attempts, status, f"{url} answered {status}: {text}")
             return
         else:
@@ -176,7 +160,7 @@ class Outbox:
                 conn,
                 outbox_id,
                 http_status=status,
-                error=error[:_ERROR_TEXT_MAX],
+                error=error[:ERROR_TEXT_MAX],
                 next_attempt_at=self.node.clock() + backoff(attempts),
             )
 

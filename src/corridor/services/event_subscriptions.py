@@ -20,36 +20,24 @@ renders each event the 2.2 way (``v22_out.to_v22``; events 2.2 cannot express ar
 queues, per subscription, one callback of up to ``BATCH`` events that match and that its owner
 may read: the body is the JSON array, stored as the exact bytes to send. What the owners may see
 is looked up once per (owner, bill) and transaction. ``deliver_due`` (the app's background worker)
-POSTs each due callback with the spec's headers::
-
-    Notification-Signature: sha256=<hex HMAC-SHA256 of the body, keyed with the secret's bytes>
-    Subscription-ID: <subscriptionID>
-    API-Version: 2.2.0
-
-The key is the secret as decoded from its base64 (``format: byte``), as DCSA's reference
-implementation does; the signature is computed at each attempt, so a reset secret applies to
-callbacks still pending. A 2xx answer delivers; 408, 425, 429, 5xx and network errors retry
-after ``dcsa_outbox.backoff`` (2 s doubling, at most 1 h) until ``MAX_ATTEMPTS``; another 4xx is a
-final refusal. A row is leased before it is sent, so two workers never send it twice at once.
+POSTs each due callback with ``callback_sender.CallbackSender``: signed with
+``Notification-Signature``, with ``Subscription-ID`` and ``API-Version: 2.2.0``, retried with
+backoff until ``MAX_ATTEMPTS`` (the rules are in that module).
 
 Shared with the overdue-alert subscriptions (``services.alert_subscriptions``): ``SecretSeal``
 (the sealing, under a key per purpose), ``check_callback`` and ``decode_secret`` (the body
-rules), ``signature`` and ``CallbackSender`` (the delivery and retry policy above, over any
-``storage.event_subscriptions.CallbackTables``).
+rules); ``signature``, ``CallbackSender`` and ``MAX_ATTEMPTS`` are ``callback_sender``'s, named
+here too for the callers that import them from this module.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
-import hmac
-import logging
 import re
 import secrets
 import uuid
-from collections.abc import Callable, Mapping, Sequence
-from datetime import timedelta
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -73,7 +61,7 @@ from corridor.interop.dcsa.tnt.v22_in import v22_schema
 from corridor.interop.dcsa.tnt.v22_out import to_v22
 from corridor.services.access import OPERATOR
 from corridor.services.callback_policy import check_destination
-from corridor.services.dcsa_outbox import backoff
+from corridor.services.callback_sender import MAX_ATTEMPTS, CallbackSender, signature
 from corridor.services.event_readers import EventReaders, check_reader, reads_every_event
 from corridor.services.node import Node
 from corridor.storage import event_subscriptions as rows
@@ -94,24 +82,12 @@ __all__ = [
     "signature",
 ]
 
-log = logging.getLogger("corridor.tnt")
-
 API_VERSION = "2.2.0"
 BATCH = 100
-MAX_ATTEMPTS = 20
-TIMEOUT_SECONDS = 10.0
-LEASE = timedelta(seconds=60)
 _SECRET_BYTES = (16, 1024)
 _CALLBACK = re.compile(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE)
-_RETRY_STATUSES = frozenset({408, 425, 429})
-_ERROR_TEXT_MAX = 2000
 _SEAL_PURPOSE = "tnt/subscription-secrets"
 _DOCUMENT_FILTER = "transportDocumentReference"
-
-
-def signature(secret: bytes, body: bytes) -> str:
-    """The ``Notification-Signature`` value for ``body``: ``sha256=<hex HMAC-SHA256>``."""
-    return "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest()
 
 
 def _filters_of(body: Mapping[str, Any]) -> dict[str, Any]:
@@ -360,120 +336,6 @@ class Subscriptions:
 
 def _tnt_headers(subscription: rows.SubscriptionRow) -> dict[str, str]:
     return {"Subscription-ID": subscription.subscription_id, "API-Version": API_VERSION}
-
-
-class CallbackSender:
-    """Delivers the due callbacks of one outbox (``tables``) with the policy of the docstring.
-
-    ``secret_of`` opens a subscription's shared secret (the HMAC key); ``headers`` gives the
-    headers sent beside ``Content-Type`` and ``Notification-Signature``. ``http`` may be given
-    (tests: the subscriber's app).
-    """
-
-    def __init__(
-        self,
-        node: Node,
-        tables: rows.CallbackTables,
-        secret_of: Callable[[rows.SubscriptionRow], bytes],
-        headers: Callable[[rows.SubscriptionRow], Mapping[str, str]],
-        *,
-        http: httpx.Client | None = None,
-        label: str = "event callback",
-    ) -> None:
-        self.node = node
-        self.tables = tables
-        self._secret_of = secret_of
-        self._headers = headers
-        self._label = label
-        self._http = http
-        self._owned = http is None
-
-    def deliveries(self, subscription_id: str) -> list[rows.DeliveryRow]:
-        with self.node.engine.connect() as conn:
-            return rows.deliveries_of(conn, subscription_id, tables=self.tables)
-
-    def deliver_due(self, limit: int = 50) -> int:
-        """Attempt every due callback (at most ``limit``); returns how many were attempted."""
-        with self.node.engine.connect() as conn:
-            due = rows.due_deliveries(conn, self.node.clock(), limit, tables=self.tables)
-        return sum(1 for row in due if self._attempt(row))
-
-    def close(self) -> None:
-        if self._owned and self._http is not None:
-            self._http.close()
-            self._http = None
-
-    def _client(self) -> httpx.Client:
-        if self._http is None:
-            self._http = httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=False)
-        return self._http
-
-    def _attempt(self, row: rows.DeliveryRow) -> bool:
-        with writing(self.node.engine) as conn:
-            lease = self.node.clock() + LEASE
-            if not rows.claim_delivery(conn, row, lease, tables=self.tables):
-                return False  # another worker has it
-            subscription = rows.get_subscription(conn, row.subscription_id, tables=self.tables)
-        attempts = row.attempts + 1
-        if subscription is None:
-            self._finish(row.delivery_id, rows.CANCELLED, None, "the subscription was deleted")
-            return True
-        body = row.body.encode("utf-8")
-        headers = {
-            "Content-Type": "application/json",
-            "Notification-Signature": signature(self._secret_of(subscription), body),
-            **self._headers(subscription),
-        }
-        url = subscription.callback_url
-        try:
-            check_destination(url)
-        except InputError as refused:
-            self._finish(row.delivery_id, rows.FAILED, None, refused.message)
-            return True
-        try:
-            answer = self._client().post(url, content=body, headers=headers)
-        except httpx.HTTPError as error:
-            self._retry(row.delivery_id, attempts, None, f"{url}: {type(error).__name__}: {error}")
-            return True
-        self._settle(row.delivery_id, attempts, url, answer)
-        return True
-
-    def _settle(self, delivery_id: int, attempts: int, url: str, answer: httpx.Response) -> None:
-        status = answer.status_code
-        text = answer.text[:_ERROR_TEXT_MAX]
-        if 200 <= status < 300:
-            self._finish(delivery_id, rows.DELIVERED, status, None)
-        elif status in _RETRY_STATUSES or status >= 500:
-            self._retry(delivery_id, attempts, status, f"{url} answered {status}: {text}")
-        else:
-            log.warning("%s %s refused by %s: %s %s", self._label, delivery_id, url, status, text)
-            self._finish(delivery_id, rows.FAILED, status, f"{url} refused it: {status} {text}")
-
-    def _retry(self, delivery_id: int, attempts: int, status: int | None, error: str) -> None:
-        if attempts >= MAX_ATTEMPTS:
-            self._finish(delivery_id, rows.FAILED, status, f"gave up after {attempts}: {error}")
-            return
-        with writing(self.node.engine) as conn:
-            rows.retry_delivery(
-                conn,
-                delivery_id,
-                http_status=status,
-                error=error[:_ERROR_TEXT_MAX],
-                next_attempt_at=self.node.clock() + backoff(attempts),
-                tables=self.tables,
-            )
-
-    def _finish(self, delivery_id: int, status: str, http: int | None, error: str | None) -> None:
-        with writing(self.node.engine) as conn:
-            rows.finish_delivery(
-                conn,
-                delivery_id,
-                status=status,
-                http_status=http,
-                error=None if error is None else error[:_ERROR_TEXT_MAX],
-                at=self.node.clock(),
-                tables=self.tables,
-            )
 
 
 def _view(row: rows.SubscriptionRow) -> dict[str, Any]:

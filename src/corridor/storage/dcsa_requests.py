@@ -21,9 +21,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Column, Connection, Row, Select, insert, select, update
 
 from corridor.storage.access import as_utc
 from corridor.storage.tables import (
@@ -41,8 +41,32 @@ RECEIVED = "RECEIVED"
 ANSWERED = "ANSWERED"
 
 
-def _utc(value: datetime | None) -> datetime | None:
-    return None if value is None else as_utc(value)
+_Row = TypeVar("_Row")
+
+
+def _read(kind: type[_Row], found: Row[Any]) -> _Row:
+    """``found`` as a ``kind``, its date-times in UTC (SQLite hands them back naive)."""
+    values = found._mapping
+    return kind(**{k: as_utc(v) if isinstance(v, datetime) else v for k, v in values.items()})
+
+
+def _all(conn: Connection, kind: type[_Row], query: Select[Any]) -> list[_Row]:
+    return [_read(kind, found) for found in conn.execute(query)]
+
+
+def _by_key(conn: Connection, kind: type[_Row], key: Column[Any], value: object) -> _Row | None:
+    """The row of ``key``'s table whose ``key`` (a unique column) is ``value``, or None."""
+    found = conn.execute(select(key.table).where(key == value)).first()
+    return None if found is None else _read(kind, found)
+
+
+def _answer_once(conn: Connection, key: Column[str], reference: str, **answer: object) -> bool:
+    """Record ``answer`` on the row of ``reference`` unless one was recorded (compare-and-set)."""
+    table = key.table
+    result = conn.execute(
+        update(table).where(key == reference, table.c.answered_at.is_(None)).values(**answer)
+    )
+    return result.rowcount == 1
 
 
 # The outbox ---------------------------------------------------------------------------------
@@ -64,18 +88,6 @@ class OutboxRow:
     last_error: str | None
     created_at: datetime
     delivered_at: datetime | None
-
-
-def _outbox(found: Row[Any]) -> OutboxRow:
-    row = OutboxRow(**found._mapping)
-    return OutboxRow(
-        **{
-            **row.__dict__,
-            "next_attempt_at": as_utc(row.next_attempt_at),
-            "created_at": as_utc(row.created_at),
-            "delivered_at": _utc(row.delivered_at),
-        }
-    )
 
 
 def insert_outbox(
@@ -111,28 +123,29 @@ def insert_outbox(
 
 
 def get_outbox(conn: Connection, outbox_id: int) -> OutboxRow | None:
-    found = conn.execute(select(dcsa_outbox).where(dcsa_outbox.c.outbox_id == outbox_id)).first()
-    return None if found is None else _outbox(found)
+    return _by_key(conn, OutboxRow, dcsa_outbox.c.outbox_id, outbox_id)
 
 
 def outbox_of(conn: Connection, topic: str, reference: str) -> list[OutboxRow]:
     """The calls queued for ``reference`` under ``topic``, oldest first."""
-    rows = conn.execute(
+    return _all(
+        conn,
+        OutboxRow,
         select(dcsa_outbox)
         .where(dcsa_outbox.c.topic == topic, dcsa_outbox.c.reference == reference)
-        .order_by(dcsa_outbox.c.outbox_id)
+        .order_by(dcsa_outbox.c.outbox_id),
     )
-    return [_outbox(found) for found in rows]
 
 
 def due_outbox(conn: Connection, now: datetime, limit: int) -> list[OutboxRow]:
-    rows = conn.execute(
+    return _all(
+        conn,
+        OutboxRow,
         select(dcsa_outbox)
         .where(dcsa_outbox.c.status == PENDING, dcsa_outbox.c.next_attempt_at <= now)
         .order_by(dcsa_outbox.c.next_attempt_at, dcsa_outbox.c.outbox_id)
-        .limit(limit)
+        .limit(limit),
     )
-    return [_outbox(found) for found in rows]
 
 
 def claim_outbox(conn: Connection, row: OutboxRow, lease_until: datetime) -> bool:
@@ -202,18 +215,6 @@ class IssuanceReceivedRow:
     answered_at: datetime | None
 
 
-def _received(found: Row[Any]) -> IssuanceReceivedRow:
-    row = IssuanceReceivedRow(**found._mapping)
-    return IssuanceReceivedRow(
-        **{
-            **row.__dict__,
-            "claimed_until": as_utc(row.claimed_until),
-            "received_at": as_utc(row.received_at),
-            "answered_at": _utc(row.answered_at),
-        }
-    )
-
-
 def insert_issuance_received(
     conn: Connection, reference: str, carrier_code: str, request: str, now: datetime
 ) -> None:
@@ -231,22 +232,20 @@ def insert_issuance_received(
 
 
 def get_issuance_received(conn: Connection, reference: str) -> IssuanceReceivedRow | None:
-    table = dcsa_issuance_received
-    found = conn.execute(
-        select(table).where(table.c.transport_document_reference == reference)
-    ).first()
-    return None if found is None else _received(found)
+    key = dcsa_issuance_received.c.transport_document_reference
+    return _by_key(conn, IssuanceReceivedRow, key, reference)
 
 
 def unprocessed_issuances(conn: Connection, now: datetime, limit: int) -> list[IssuanceReceivedRow]:
     table = dcsa_issuance_received
-    rows = conn.execute(
+    return _all(
+        conn,
+        IssuanceReceivedRow,
         select(table)
         .where(table.c.state == RECEIVED, table.c.claimed_until <= now)
         .order_by(table.c.received_at)
-        .limit(limit)
+        .limit(limit),
     )
-    return [_received(found) for found in rows]
 
 
 def claim_issuance(conn: Connection, reference: str, now: datetime, lease_until: datetime) -> bool:
@@ -291,13 +290,6 @@ class IssuanceSentRow:
     answered_at: datetime | None
 
 
-def _sent(found: Row[Any]) -> IssuanceSentRow:
-    row = IssuanceSentRow(**found._mapping)
-    return IssuanceSentRow(
-        **{**row.__dict__, "sent_at": as_utc(row.sent_at), "answered_at": _utc(row.answered_at)}
-    )
-
-
 def insert_issuance_sent(
     conn: Connection, reference: str, platform_code: str, outbox_id: int, now: datetime
 ) -> None:
@@ -312,24 +304,16 @@ def insert_issuance_sent(
 
 
 def get_issuance_sent(conn: Connection, reference: str) -> IssuanceSentRow | None:
-    table = dcsa_issuance_sent
-    found = conn.execute(
-        select(table).where(table.c.transport_document_reference == reference)
-    ).first()
-    return None if found is None else _sent(found)
+    key = dcsa_issuance_sent.c.transport_document_reference
+    return _by_key(conn, IssuanceSentRow, key, reference)
 
 
 def answer_issuance_sent(
     conn: Connection, reference: str, code: str, response: str, at: datetime
 ) -> bool:
     """Record the platform's answer; False if one was recorded already."""
-    table = dcsa_issuance_sent
-    result = conn.execute(
-        update(table)
-        .where(table.c.transport_document_reference == reference, table.c.answered_at.is_(None))
-        .values(response_code=code, response=response, answered_at=at)
-    )
-    return result.rowcount == 1
+    key = dcsa_issuance_sent.c.transport_document_reference
+    return _answer_once(conn, key, reference, response_code=code, response=response, answered_at=at)
 
 
 # Surrender requests sent (this node is the platform) ------------------------------------------
@@ -348,51 +332,35 @@ class SurrenderSentRow:
     answered_at: datetime | None
 
 
-def _surrender_sent(found: Row[Any]) -> SurrenderSentRow:
-    row = SurrenderSentRow(**found._mapping)
-    return SurrenderSentRow(
-        **{**row.__dict__, "sent_at": as_utc(row.sent_at), "answered_at": _utc(row.answered_at)}
-    )
-
-
 def insert_surrender_sent(conn: Connection, row: SurrenderSentRow) -> None:
     conn.execute(insert(dcsa_surrender_sent).values(**row.__dict__))
 
 
 def get_surrender_sent(conn: Connection, reference: str) -> SurrenderSentRow | None:
-    table = dcsa_surrender_sent
-    found = conn.execute(
-        select(table).where(table.c.surrender_request_reference == reference)
-    ).first()
-    return None if found is None else _surrender_sent(found)
+    key = dcsa_surrender_sent.c.surrender_request_reference
+    return _by_key(conn, SurrenderSentRow, key, reference)
 
 
 def surrender_sent_for_entry(conn: Connection, entry_hash: str) -> SurrenderSentRow | None:
-    table = dcsa_surrender_sent
-    found = conn.execute(select(table).where(table.c.surrender_entry_hash == entry_hash)).first()
-    return None if found is None else _surrender_sent(found)
+    return _by_key(conn, SurrenderSentRow, dcsa_surrender_sent.c.surrender_entry_hash, entry_hash)
 
 
 def surrenders_sent_of(conn: Connection, document_reference: str) -> list[SurrenderSentRow]:
     table = dcsa_surrender_sent
-    rows = conn.execute(
+    return _all(
+        conn,
+        SurrenderSentRow,
         select(table)
         .where(table.c.transport_document_reference == document_reference)
-        .order_by(table.c.sent_at)
+        .order_by(table.c.sent_at),
     )
-    return [_surrender_sent(found) for found in rows]
 
 
 def answer_surrender_sent(
     conn: Connection, reference: str, action: str, answer: str, at: datetime
 ) -> bool:
-    table = dcsa_surrender_sent
-    result = conn.execute(
-        update(table)
-        .where(table.c.surrender_request_reference == reference, table.c.answered_at.is_(None))
-        .values(action=action, answer=answer, answered_at=at)
-    )
-    return result.rowcount == 1
+    key = dcsa_surrender_sent.c.surrender_request_reference
+    return _answer_once(conn, key, reference, action=action, answer=answer, answered_at=at)
 
 
 # Surrender requests received (this node is a carrier's system) --------------------------------
@@ -410,43 +378,23 @@ class SurrenderReceivedRow:
     answered_at: datetime | None
 
 
-def _surrender_received(found: Row[Any]) -> SurrenderReceivedRow:
-    row = SurrenderReceivedRow(**found._mapping)
-    return SurrenderReceivedRow(
-        **{
-            **row.__dict__,
-            "received_at": as_utc(row.received_at),
-            "answered_at": _utc(row.answered_at),
-        }
-    )
-
-
 def insert_surrender_received(conn: Connection, row: SurrenderReceivedRow) -> None:
     """Store a request (``IntegrityError`` if its reference was used before)."""
     conn.execute(insert(dcsa_surrender_received).values(**row.__dict__))
 
 
 def get_surrender_received(conn: Connection, reference: str) -> SurrenderReceivedRow | None:
-    table = dcsa_surrender_received
-    found = conn.execute(
-        select(table).where(table.c.surrender_request_reference == reference)
-    ).first()
-    return None if found is None else _surrender_received(found)
+    key = dcsa_surrender_received.c.surrender_request_reference
+    return _by_key(conn, SurrenderReceivedRow, key, reference)
 
 
 def list_surrenders_received(conn: Connection) -> list[SurrenderReceivedRow]:
     table = dcsa_surrender_received
-    rows = conn.execute(select(table).order_by(table.c.received_at))
-    return [_surrender_received(found) for found in rows]
+    return _all(conn, SurrenderReceivedRow, select(table).order_by(table.c.received_at))
 
 
 def answer_surrender_received(
     conn: Connection, reference: str, action: str, answer: str, at: datetime
 ) -> bool:
-    table = dcsa_surrender_received
-    result = conn.execute(
-        update(table)
-        .where(table.c.surrender_request_reference == reference, table.c.answered_at.is_(None))
-        .values(action=action, answer=answer, answered_at=at)
-    )
-    return result.rowcount == 1
+    key = dcsa_surrender_received.c.surrender_request_reference
+    return _answer_once(conn, key, reference, action=action, answer=answer, answered_at=at)

@@ -27,6 +27,8 @@ from sqlalchemy import (
     text,
 )
 
+from corridor.storage.callback_columns import delivery_columns, subscription_columns
+
 metadata = MetaData()
 
 schema_version = Table(
@@ -417,34 +419,19 @@ tracking_event_documents = Table(
 
 # TNT 2.2 subscriptions: the filters as the subscriber sent them (TNT 2.2 names, JSON), the
 # shared secret sealed with a key derived from the node's master key, and the outbox of
-# callbacks. A callback's body is stored as the exact bytes to send and sign.
+# callbacks. A callback's body is stored as the exact bytes to send and sign. The overdue-alert
+# tables (``alert_tables``) share these columns (``callback_columns``).
 
-event_subscriptions = Table(
-    "event_subscriptions",
-    metadata,
-    Column("subscription_id", String(36), primary_key=True),
-    Column("owner", String(64), nullable=False, index=True),
-    Column("callback_url", String(2000), nullable=False),
-    Column("sealed_secret", LargeBinary, nullable=False),
-    Column("filters", Text, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-)
+event_subscriptions = Table("event_subscriptions", metadata, *subscription_columns())
 
 event_deliveries = Table(
     "event_deliveries",
     metadata,
-    Column("delivery_id", Integer, primary_key=True, autoincrement=True),
-    Column("subscription_id", String(36), nullable=False, index=True),
-    Column("body", Text, nullable=False),
-    Column("event_count", Integer, nullable=False),
-    Column("status", String(16), nullable=False),
-    Column("attempts", Integer, nullable=False),
-    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
-    Column("last_status", Integer, nullable=True),
-    Column("last_error", Text, nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("delivered_at", DateTime(timezone=True), nullable=True),
+    *delivery_columns(
+        Column("body", Text, nullable=False),
+        Column("event_count", Integer, nullable=False),
+        indexed_subscription=True,
+    ),
     Index("ix_event_deliveries_due", "status", "next_attempt_at"),
 )
 

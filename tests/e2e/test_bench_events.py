@@ -48,8 +48,8 @@ def test_bench_events_json(monkeypatch: pytest.MonkeyPatch) -> None:
     assert ingest["rejected"] == 0
     assert ingest["database_bytes_per_event"] > 500
     memory = ingest["memory"]
-    if memory["peak_rss_mib"] is not None:  # Linux
-        assert memory["peak_rss_mib"] >= memory["rss_mib_before"] > 0
+    if memory["peak_rss_mib"] is not None:  # Linux: a few hundred events take a few MiB at most
+        assert 0 <= memory["peak_rss_mib"] - memory["rss_mib_before"] < 256
     assert report["ingest_to_parse_ratio"] > 0
     query = report["query"]
     assert query["stored_events"] == EVENTS

@@ -12,6 +12,7 @@ import pytest
 from tests.tnt_samples import EXAMPLES, V22_EXAMPLE, V30_EXAMPLES, container, equipment_event
 from typer.testing import CliRunner
 
+from corridor.cli import events_cmd
 from corridor.cli.events_cmd import guess_format, reader_for
 from corridor.cli.main import app
 from corridor.errors import InputError
@@ -173,3 +174,24 @@ def test_an_interchange_is_read_in_the_character_set_its_unb_declares(
     ascii_only.write_bytes(text.replace("UNB+UNOC", "UNB+UNOA", 1).encode("iso-8859-1"))
     refused = run("events", "import", ascii_only, "--home", home, code=2)
     assert "declares UNOA (ascii) but byte" in refused.stderr
+
+
+@pytest.mark.parametrize(
+    ("data", "byte"),
+    [(b"ab\xc3\xa9cd\xe2\x82\xacx\xff", 10), (b"abc\xc3\xa9\xffzz", 5), (b"abcd\xe2\x82", 4)],
+)
+def test_a_file_is_checked_to_be_utf8_piece_by_piece_and_the_bad_byte_named(
+    monkeypatch: pytest.MonkeyPatch, data: bytes, byte: int
+) -> None:
+    monkeypatch.setattr(events_cmd, "_CHECK_PIECE", 4)  # pieces end inside characters
+    with pytest.raises(InputError, match=f"not UTF-8 text \\(byte {byte}\\)"):
+        events_cmd._utf8_bytes(Path("feed.json"), data)
+    good = '\ufeff["é€😀"]'.encode()
+    assert events_cmd._utf8_bytes(Path("feed.json"), good) == '["é€😀"]'.encode()
+
+
+def test_a_json_file_with_a_byte_order_mark_imports(home: Path, tmp_path: Path) -> None:
+    feed = tmp_path / "feed.json"
+    feed.write_bytes(b"\xef\xbb\xbf" + json.dumps({"events": [equipment_event()]}).encode())
+    result = run("events", "import", feed, "--home", home)
+    assert "read 1: stored 1" in result.stdout

@@ -6,14 +6,17 @@ UN/EDIFACT IFTSTA or the rail operators' CSV, and stores every good event
 ``.edi``/``.edifact``/``.iftsta``, ``.csv``), else from the first characters (``{``/``[``: JSON;
 ``UNA``/``UNB``/``UNH``: EDIFACT; otherwise CSV). Each refused record is printed on stderr with
 its place (``line 12: ...``, ``events[3]: ...``) and the rest still load; a summary follows.
+A DCSA JSON file is read an event at a time as it is stored (``interop.json_array``), so its
+size is bounded by disk, not memory; the progress bar then counts records without a total.
 Exit code 0 if at least one event was read, 2 if none could be (every record refused, or none
 found), 5 if the file cannot be read at all.
 """
 
 from __future__ import annotations
 
+import codecs
 import importlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -47,6 +50,8 @@ _LAZY_READERS = {
     "csv": ("corridor.interop.rail_csv", "read_rail_csv", "rail CSV"),
 }
 _SHOWN_REJECTIONS = 1000
+_GUESS_BYTES = 64
+_CHECK_PIECE = 1 << 20
 
 
 def guess_format(path: Path, text: str) -> str:
@@ -80,20 +85,41 @@ def reader_for(fmt: str) -> Reader:
     return found
 
 
-def _read_text(path: Path) -> str:
-    """UTF-8 text, or an EDIFACT interchange in the character set its UNB declares."""
+def _read_bytes(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
         raise NodeError(f"cannot read {path}: {error.strerror}") from None
+
+
+def _utf8_text(path: Path, data: bytes) -> str:
+    """UTF-8 text, or an EDIFACT interchange in the character set its UNB declares."""
     if looks_like_edifact(data):
         return decode_interchange(data, str(path))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise InputError(
-            f"{path} is not UTF-8 text (byte {error.start}); save it as UTF-8"
-        ) from None
+        raise _not_utf8(path, error.start) from None
+
+
+def _utf8_bytes(path: Path, data: bytes) -> bytes:
+    """``data`` less a byte order mark, once checked to be UTF-8 piece by piece (a large file
+    is never held twice, as bytes and as text). Pieces end where a character starts."""
+    start = 0
+    while start < len(data):
+        end = min(len(data), start + _CHECK_PIECE)
+        while start + 1 < end < len(data) and data[end] & 0xC0 == 0x80:  # a continuation byte
+            end -= 1
+        try:
+            data[start:end].decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise _not_utf8(path, start + error.start) from None
+        start = end
+    return data[len(codecs.BOM_UTF8) :] if data.startswith(codecs.BOM_UTF8) else data
+
+
+def _not_utf8(path: Path, byte: int) -> InputError:
+    return InputError(f"{path} is not UTF-8 text (byte {byte}); save it as UTF-8")
 
 
 @app.command("import")
@@ -107,11 +133,17 @@ def import_events(
     home: HomeOption = None,
 ) -> None:
     """Import tracking events; bad records are reported and the rest still load."""
-    text = _read_text(file)
-    chosen = fmt or guess_format(file, text)
-    records = list(reader_for(chosen)(text))
+    data = _read_bytes(file)
+    chosen = fmt or guess_format(file, data[:_GUESS_BYTES].decode("utf-8", "replace"))
+    reader = reader_for(chosen)
+    records: Iterable[ParsedRecord]
+    if chosen == "dcsa-json":  # read as it is stored: one event in memory at a time
+        records, total = read_dcsa_json(_utf8_bytes(file, data)), None
+    else:
+        listed = list(reader(_utf8_text(file, data)))
+        records, total = listed, len(listed)
     with opened_node(home) as node:
-        summary = _ingest(EventStore(node), records)
+        summary = _ingest(EventStore(node), records, total)
     for rejection in summary.rejected[:_SHOWN_REJECTIONS]:
         err.print(str(rejection), markup=False, soft_wrap=True)
     if len(summary.rejected) > _SHOWN_REJECTIONS:
@@ -128,11 +160,13 @@ def import_events(
         raise typer.Exit(2)
 
 
-def _ingest(store: EventStore, records: list[ParsedRecord]) -> IngestSummary:
-    columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn())
+def _ingest(store: EventStore, records: Iterable[ParsedRecord], total: int | None) -> IngestSummary:
+    """Ingest with a progress bar on a terminal (a count of records where the total is not
+    known before the end: a DCSA JSON file is read as it is stored)."""
+    columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TextColumn("records"))
     quiet = not err.is_terminal  # a bar only where someone watches it
     with Progress(*columns, console=err, transient=True, disable=quiet) as progress:
-        task = progress.add_task("events", total=len(records))
+        task = progress.add_task("events", total=total)
         return store.ingest(records, progress=lambda n: progress.advance(task, n))
 
 

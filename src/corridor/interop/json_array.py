@@ -26,6 +26,7 @@ items before it have been yielded (a truncated file still gives the events it ho
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -33,9 +34,12 @@ import orjson
 
 __all__ = ["JsonSyntaxError", "Tail", "array_items", "nothing_after", "syntax_error"]
 
-_WINDOW = 1 << 16
-_BETWEEN = re.compile(rb"\}\s*+,\s*+\{")
-_SPACE = re.compile(rb"\s*+")
+_TRIES = 8  # candidates parsed for one item before reading it through a window
+_REACH = 1 << 18  # nor is a candidate tried this far from the item's start
+_FIRST_WINDOW = 256
+_ENDS_A_VALUE = frozenset(b" \t\n\r,]}")
+_BETWEEN = re.compile(rb"\}[ \t\n\r]*+,[ \t\n\r]*+\{")
+_SPACE = re.compile(rb"[ \t\n\r]*+")  # JSON's whitespace, no other
 _loads = orjson.loads
 _DecodeError = orjson.JSONDecodeError
 
@@ -70,33 +74,15 @@ def array_items(data: bytes, start: int, tail: Tail = nothing_after) -> Iterator
     """
     if data[start : start + 1] != b"[":
         raise syntax_error(data, start, "expected '['")
-    view = memoryview(data)
     skip = _SPACE.match
     position = skip(data, start + 1).end()  # type: ignore[union-attr]
     if data[position : position + 1] == b"]":
         tail(data, position + 1)
         return
-    candidates = _BETWEEN.finditer(data, position)
-    candidate = next(candidates, None)
+    candidates = _Candidates(data, position)
     while True:
-        end = -1
-        tries = 0
-        while candidate is not None and tries < 2:
-            close = candidate.start() + 1
-            if close <= position:  # inside an item read through a window
-                candidate = next(candidates, None)
-                continue
-            try:
-                item = _loads(view[position:close])
-            except _DecodeError:
-                tries += 1
-                candidate = next(candidates, None)
-                continue
-            end = close
-            candidate = next(candidates, None)
-            break
-        if end < 0:
-            item, end = _through_window(data, position)
+        found = candidates.item_at(position) if data[position : position + 1] == b"{" else None
+        item, end = found if found is not None else _through_window(data, position, candidates)
         yield item
         after = skip(data, end).end()  # type: ignore[union-attr]
         separator = data[after : after + 1]
@@ -111,26 +97,100 @@ def array_items(data: bytes, start: int, tail: Tail = nothing_after) -> Iterator
             raise syntax_error(data, after, "expected ',' or ']' after an item of the array")
 
 
-def _through_window(data: bytes, position: int) -> tuple[Any, int]:
-    """The value that starts at ``position`` and where it ends, read from a growing window."""
+class _Candidates:
+    """The places ``},{`` ahead, found once each and kept until the items pass them."""
+
+    def __init__(self, data: bytes, position: int) -> None:
+        self.data = data
+        self.view = memoryview(data)
+        self.found = _BETWEEN.finditer(data, position)
+        self.ahead: deque[int] = deque()  # the position just after each candidate's "}"
+        self.tried = 0  # how far the last item's failed candidates reached
+
+    def item_at(self, position: int) -> tuple[Any, int] | None:
+        """The object that starts at ``position`` and its end, if a candidate ends it."""
+        ahead = self.ahead
+        while ahead and ahead[0] <= position:
+            ahead.popleft()
+        self.tried = 0
+        count = self.data.count
+        tries = 0
+        index = -1
+        while tries < _TRIES:
+            index += 1
+            if index == len(ahead) and not self._more(position):
+                return None
+            close = ahead[index]
+            if close - position > _REACH:
+                return None
+            if count(b"{", position, close) != count(b"}", position, close):
+                continue  # inside an inner array of objects (or braces in a string): no try
+            tries += 1
+            try:
+                item = _loads(self.view[position:close])
+            except _DecodeError:
+                self.tried = close - position
+                continue
+            for _ in range(index + 1):
+                ahead.popleft()
+            return item, close
+        return None
+
+    def _more(self, position: int) -> bool:
+        for match in self.found:
+            close = match.start() + 1
+            if close > position:
+                self.ahead.append(close)
+                return True
+        return False
+
+
+def _through_window(data: bytes, position: int, candidates: _Candidates) -> tuple[Any, int]:
+    """The value that starts at ``position`` and where it ends, read from a growing window
+    (it starts at twice the reach of the candidates that failed, so a long item is not read
+    again and again)."""
     if position >= len(data):
         raise syntax_error(data, position, "unexpected end of the text")
-    size = _WINDOW
+    size = max(_FIRST_WINDOW, 2 * candidates.tried)
     while True:
         stop = _char_boundary(data, min(len(data), position + size))
         window = data[position:stop]
-        try:
-            return _loads(window), stop
-        except _DecodeError as error:
-            offset, message = _byte_offset(window, error), str(error.msg)
-        if offset > 0:  # text after a whole value, or a fault: try the value alone
-            try:
-                return _loads(window[:offset]), position + offset
-            except _DecodeError:
-                pass
-        if stop == len(data) or offset < len(window):  # a fault before the window's end
+        bad = _invalid_utf8(window)
+        if bad >= 0:  # orjson refuses the whole buffer: read up to the fault only
+            window = window[:bad]
+        parsed, item, offset, message = _first_value(window)
+        whole = stop == len(data) or bad >= 0
+        if parsed and (offset < len(window) or whole or data[stop] in _ENDS_A_VALUE):
+            return item, position + offset
+        if not parsed and bad >= 0 and offset >= len(window):
+            raise syntax_error(data, position + bad, "not UTF-8")
+        if not parsed and (offset < len(window) or whole):
             raise syntax_error(data, position + offset, message)
-        size *= 2
+        size *= 2  # the window cut the value short
+
+
+def _first_value(window: bytes) -> tuple[bool, Any, int, str]:
+    """``(parsed, value, end, message)`` of the first JSON value in ``window``: its end when
+    parsed, else where and why the parser stopped."""
+    try:
+        return True, _loads(window), len(window), ""
+    except _DecodeError as error:
+        offset, message = _byte_offset(window, error), str(error.msg)
+    if offset > 0:  # text after a whole value, or a fault: try the value alone
+        try:
+            return True, _loads(window[:offset]), offset, ""
+        except _DecodeError:
+            pass
+    return False, None, offset, message
+
+
+def _invalid_utf8(window: bytes) -> int:
+    """Where ``window`` stops being UTF-8, or -1."""
+    try:
+        window.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return error.start
+    return -1
 
 
 def _char_boundary(data: bytes, stop: int) -> int:

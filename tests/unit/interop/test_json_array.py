@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from corridor.interop import json_array
 from corridor.interop.json_array import JsonSyntaxError, array_items, syntax_error
 
 # Strings that look like the place between two items, braces and escapes, and non-ASCII text.
@@ -112,3 +113,58 @@ def test_a_tail_checks_what_follows_the_array() -> None:
 def test_columns_count_characters_not_bytes() -> None:
     error = syntax_error("€€\n€x".encode(), len("€€\n€".encode()), "here")
     assert (error.line, error.column) == (2, 2)
+
+
+def _counting_loads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    real = json_array._loads
+
+    def counted(text: Any) -> Any:
+        calls.append(len(text))
+        return real(text)
+
+    monkeypatch.setattr(json_array, "_loads", counted)
+    return calls
+
+
+@pytest.mark.parametrize("first", ["null", "0", '"text"', "[1, {}]", "{}"])
+def test_one_item_that_is_not_followed_by_an_object_costs_no_more_parses(
+    monkeypatch: pytest.MonkeyPatch, first: str
+) -> None:
+    events = [{"eventID": str(n), "seals": [{"number": "1"}, {"number": "2"}]} for n in range(500)]
+    text = f"[{first}, {json.dumps(events)[1:]}"
+    calls = _counting_loads(monkeypatch)
+    assert items(text) == orjson.loads(text)
+    assert len(calls) <= 2 * 501 + 4  # at most two parses an item, never a rescan of the rest
+    assert max(calls) < 4096
+
+
+def test_inner_arrays_of_objects_are_skipped_without_a_parse(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    events = [{"seals": [{"n": 1}, {"n": 2}, {"n": 3}], "id": n} for n in range(100)]
+    calls = _counting_loads(monkeypatch)
+    assert items(json.dumps(events)) == events
+    assert len(calls) == 100 + 1  # one parse an item; the last one is read through a window
+
+
+def test_a_number_longer_than_the_window_is_read_whole() -> None:
+    number = "0." + "1" * 70_000
+    assert items(f"[{number}, 1]") == orjson.loads(f"[{number}, 1]")
+
+
+def test_invalid_utf8_is_refused_where_it_is_after_the_items_before_it() -> None:
+    data = b'[{"a": true}, null, {"},{": "\xc3x"}]'
+    read: list[Any] = []
+    with pytest.raises(JsonSyntaxError) as caught:
+        read.extend(array_items(data, 0))
+    assert read == [{"a": True}, None]
+    assert (caught.value.column, caught.value.message) == (data.index(b"\xc3") + 1, "not UTF-8")
+
+
+@pytest.mark.parametrize("space", ["\f", "\v", "\u00a0"])
+def test_only_json_whitespace_separates_items(space: str) -> None:
+    with pytest.raises(JsonSyntaxError):
+        items(f"[{{}},{space}{{}}]")
+    with pytest.raises(JsonSyntaxError):
+        items(f"[{{}}]{space}")

@@ -89,3 +89,17 @@ def test_json_of_another_shape_is_one_rejection() -> None:
     assert len(records) == 1
     assert isinstance(records[0], RejectedRecord)
     assert "expected DCSA Track & Trace events" in records[0].reason
+
+
+def test_text_after_the_wrapper_and_a_trailing_comma_are_refused_where_they_are() -> None:
+    (after,) = read_dcsa_json('{"events": []} x')
+    assert after == RejectedRecord(
+        "line 1, column 16", "not JSON: unexpected text after the document"
+    )
+    (comma,) = read_dcsa_json('{"events": [],\n}')
+    assert comma == RejectedRecord("line 1, column 14", "not JSON: a comma before '}' is not JSON")
+
+
+def test_a_text_with_a_lone_surrogate_is_one_rejection() -> None:
+    (record,) = read_dcsa_json('{"events": ["\ud800"]}')
+    assert record == RejectedRecord("file", "not JSON: character 14 is not Unicode text")

@@ -43,16 +43,20 @@ from corridor.interop.json_array import (
 __all__ = ["read_dcsa_json"]
 
 _WHOLE = "file"
-_WRAPPED = re.compile(rb'\s*+\{\s*+"events"\s*+:\s*+(?=\[)')
-_BARE = re.compile(rb"\s*+(?=\[)")
-_CLOSE_OBJECT = re.compile(rb"\s*+\}\s*+")
-_NEXT_MEMBER = re.compile(rb"\s*+,")
-_SPACE = re.compile(rb"\s*+")
+_WRAPPED = re.compile(rb'[ \t\n\r]*+\{[ \t\n\r]*+"events"[ \t\n\r]*+:[ \t\n\r]*+(?=\[)')
+_BARE = re.compile(rb"[ \t\n\r]*+(?=\[)")
+_CLOSE_OBJECT = re.compile(rb"[ \t\n\r]*+\}[ \t\n\r]*+")
+_NEXT_MEMBER = re.compile(rb"[ \t\n\r]*+,")
+_SPACE = re.compile(rb"[ \t\n\r]*+")  # JSON's whitespace, no other
 
 
 def read_dcsa_json(text: str | bytes) -> Iterator[ParsedRecord]:
     """Every event of ``text`` as a ``ParsedEvent`` (TNT 3.0) or a ``RejectedRecord``."""
-    data = text.encode("utf-8") if isinstance(text, str) else text
+    try:
+        data = text.encode("utf-8") if isinstance(text, str) else text
+    except UnicodeEncodeError as error:
+        yield RejectedRecord(_WHOLE, f"not JSON: character {error.start + 1} is not Unicode text")
+        return
     wrapped = _WRAPPED.match(data)
     if wrapped is not None:
         yield from _streamed(data, wrapped.end(), _rest_of_wrapper, "events")
@@ -91,12 +95,17 @@ def _streamed(data: bytes, start: int, tail: Tail, where: str) -> Iterator[Parse
 def _rest_of_wrapper(data: bytes, position: int) -> None:
     """After ``"events": [...]``: the wrapper's ``}``, or more members (a ``GetEventsResponse``
     has ``feedbackElements``), which must be JSON; a second ``events`` is refused."""
-    if _CLOSE_OBJECT.fullmatch(data, position) is not None:
+    closed = _CLOSE_OBJECT.match(data, position)
+    if closed is not None:
+        if closed.end() != len(data):
+            raise syntax_error(data, closed.end(), "unexpected text after the document")
         return
     more = _NEXT_MEMBER.match(data, position)
     if more is None:
         where = _SPACE.match(data, position).end()  # type: ignore[union-attr]
         raise syntax_error(data, where, "expected ',' or '}' after the events array")
+    if _CLOSE_OBJECT.match(data, more.end()) is not None:
+        raise syntax_error(data, more.end() - 1, "a comma before '}' is not JSON")
     try:
         rest = orjson.loads(b"{" + data[more.end() :])
     except orjson.JSONDecodeError as error:

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Column, DateTime, Integer, LargeBinary, String, Text
 
-__all__ = ["delivery_columns", "subscription_columns"]
+__all__ = ["delivery_columns", "delivery_state_columns", "subscription_columns"]
 
 
 def subscription_columns() -> list[Column[Any]]:
@@ -45,7 +45,15 @@ def delivery_columns(
         Column("delivery_id", Integer, primary_key=True, autoincrement=True),
         Column("subscription_id", String(36), nullable=False, index=indexed_subscription or None),
         *payload,
-        Column("status", String(16), nullable=False),
+        *delivery_state_columns(),
+    ]
+
+
+def delivery_state_columns(*, indexed_status: bool = False) -> list[Column[Any]]:
+    """Where a delivery stands: ``status``, ``attempts``, the retry time, the last answer, when
+    it was queued and delivered (callbacks, and the DCSA outbox of ``tables.dcsa_outbox``)."""
+    return [
+        Column("status", String(16), nullable=False, index=indexed_status or None),
         Column("attempts", Integer, nullable=False),
         Column("next_attempt_at", DateTime(timezone=True), nullable=False),
         Column("last_status", Integer, nullable=True),

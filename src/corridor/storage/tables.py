@@ -27,7 +27,11 @@ from sqlalchemy import (
     text,
 )
 
-from corridor.storage.callback_columns import delivery_columns, subscription_columns
+from corridor.storage.callback_columns import (
+    delivery_columns,
+    delivery_state_columns,
+    subscription_columns,
+)
 
 metadata = MetaData()
 
@@ -336,13 +340,7 @@ dcsa_outbox = Table(
     Column("body", Text, nullable=False),
     Column("topic", String(32), nullable=False),
     Column("reference", String(100), nullable=False, index=True),
-    Column("status", String(16), nullable=False, index=True),
-    Column("attempts", Integer, nullable=False),
-    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
-    Column("last_status", Integer, nullable=True),
-    Column("last_error", Text, nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("delivered_at", DateTime(timezone=True), nullable=True),
+    *delivery_state_columns(indexed_status=True),
 )
 
 ISS_SUR_TABLES = (

@@ -16,15 +16,16 @@ alert disappears from the list. The carrier's estimate, if any, is quoted in the
 does not silence the alert: the plan was missed either way.
 
 A second kind, ``CONTAINER_LEFT_BEHIND``: a container's loading is overdue because its vehicle
-has left without it (``corridor.domain.left_behind``: the vessel departed Qinzhou, the box is
-still gated in there). The departure settles that leg's milestones for the status and the
-overdue rule above, so this kind is found from the container's own events instead. It is raised
-once the departure has been known for ``LEFT_BEHIND_GRACE`` (6 h: a loading reported a little
-after the departure must not be taken for a box left behind, and a subscriber cannot be
-untold), names the container and the place, and is gone as soon as the container's loading, or
-anything later of it, is reported. Its ``id`` follows the same scheme (the document, the
-containers followed, the leg, the kind, the container, the leg's planned departure; never
-``now`` nor the reported times), prefixed ``left-behind-``.
+has left without it (``corridor.domain.left_behind``: the vessel departed Qinzhou with the
+other box loaded, this one still gated in there). The departure settles that leg's milestones
+for the status and the overdue rule above, so this kind is found from the container's own
+events instead. It is raised once the departure has been known for ``LEFT_BEHIND_GRACE`` (6 h:
+a loading reported a little after the departure must not be taken for a box left behind, and a
+subscriber cannot be untold), names the container and the place, and is gone as soon as the
+container's loading is reported, or any news of it further on (anywhere but the departure
+point after the departure, matched to a leg or not). Its ``id`` follows the same scheme (the
+document, the containers followed, the leg, the kind, the container, the leg's planned
+departure; never ``now`` nor the reported times), prefixed ``left-behind-``.
 
 ``overdue_alerts`` returns both kinds, in plan order: it is what the document page and the
 alert subscribers are given.
@@ -186,10 +187,14 @@ def _milestone_alerts(journey: Journey, now: dt.datetime, grace: dt.timedelta) -
 def _why(finding: LeftBehind) -> str:
     seen, load = finding.last_seen, finding.last_load
     if seen is not None and seen.event_time is not None:
-        verb = "gated in" if seen.milestone is MilestoneKind.GATE_IN else "discharged"
+        if finding.gated_out:
+            verb = "gated out"
+        else:
+            verb = "gated in" if seen.milestone is MilestoneKind.GATE_IN else "discharged"
         if load is not None and load.event_time is not None:
+            again = "" if finding.gated_out else " again"
             return (
-                f"loaded {_utc(load.event_time)}, then {verb} there again {_utc(seen.event_time)}"
+                f"loaded {_utc(load.event_time)}, then {verb} there{again} {_utc(seen.event_time)}"
             )
         return f"no loading reported; last {verb} there {_utc(seen.event_time)}"
     others = finding.loaded

@@ -46,6 +46,10 @@ LOAD_2 = event(f"load-{BOX_2}", "LOAD", "03-12 07:17", "CNQZH", box=BOX_2, mode=
 SAILED = event("vsl-dep", "DEPA", "03-12 12:30", "CNQZH", mode="VESSEL", voyage=VOYAGE)
 # BOX_1 is loaded and sails; BOX_2 is gated in at Qinzhou and never loaded.
 QUAY = [*RAIL, *GATED_IN, LOAD_1, SAILED]
+# Both loaded; BOX_2 discharged again at Qinzhou before the vessel sails (shut out).
+SHUT_OUT = event(f"off-{BOX_2}", "DISC", "03-12 09:00", "CNQZH", box=BOX_2, mode="VESSEL")
+SHUT_OUT_QUAY = [*RAIL, *GATED_IN, LOAD_1, LOAD_2, SHUT_OUT, SAILED]
+VESSEL_ARRIVED = event("vsl-arr", "ARRI", "03-18 09:00", "SGSIN", mode="VESSEL", voyage=VOYAGE)
 
 
 def alerts_at(
@@ -96,7 +100,8 @@ def test_the_id_stays_while_time_passes_and_reports_are_corrected() -> None:
     assert fixed.id == first.id
     assert "the vessel departed 2026-03-12 13:05 UTC" in fixed.message
     # another container followed, or another bill, is another alert
-    assert alerts_at("03-15 00:00", QUAY, BOX_2)[0].id != first.id
+    whole = behind_at("03-15 00:00", SHUT_OUT_QUAY)[0]
+    assert behind_at("03-15 00:00", SHUT_OUT_QUAY, BOX_2)[0].id != whole.id
     other_bill = demo_plan(plannedDepartureDate="2026-03-11")
     assert alerts_at("03-15 00:00", QUAY, plan=other_bill)[0].id != first.id
 
@@ -114,8 +119,7 @@ def test_a_box_discharged_from_the_train_and_never_loaded_is_left_behind() -> No
 
 
 def test_a_box_loaded_then_discharged_again_did_not_sail() -> None:
-    shut_out = event(f"off-{BOX_2}", "DISC", "03-12 09:00", "CNQZH", box=BOX_2, mode="VESSEL")
-    events = [*RAIL, *GATED_IN, LOAD_1, LOAD_2, shut_out, SAILED]
+    events = SHUT_OUT_QUAY
     (alert,) = behind_at("03-13 00:00", events)
     assert alert.containers == (BOX_2,)
     assert alert.message.endswith(
@@ -143,6 +147,23 @@ def test_a_carrier_reporting_only_its_vessel_leaves_nobody_behind() -> None:
     vehicle_only = [*RAIL, SAILED]
     assert left_behind(build_journey(demo_plan(), vehicle_only, at("03-14 00:00"))) == []
     assert alerts_at("03-14 00:00", vehicle_only) == []
+
+
+def test_the_previous_legs_news_of_the_boxes_does_not_make_a_vessel_report_box_by_box() -> None:
+    # The rail reports each box discharged at Qinzhou (or the terminal its gate-in); the ocean
+    # carrier reports only its vessel's departure and arrival: no loading of any box.
+    off_the_train = [
+        event(f"rail-disc-{b}", "DISC", "03-11 11:00", "CNQZH", box=b, mode="RAIL")
+        for b in (BOX_1, BOX_2)
+    ]
+    for ground in (off_the_train, GATED_IN, [*off_the_train, *GATED_IN]):
+        events = [*RAIL, *ground, SAILED, VESSEL_ARRIVED]
+        for now in ("03-13 00:00", "03-17 00:00", "03-19 00:00"):
+            assert left_behind(build_journey(demo_plan(), events, at(now))) == []
+            assert behind_at(now, events) == []
+    # once one box is reported loaded, the carrier reports box by box: the other one stayed
+    (alert,) = behind_at("03-13 00:00", [*RAIL, *off_the_train, LOAD_1, SAILED])
+    assert alert.containers == (BOX_2,)
 
 
 def test_planned_and_estimated_events_do_not_count() -> None:
@@ -178,11 +199,14 @@ def test_a_box_not_on_the_bill_is_never_left_behind() -> None:
 
 def test_one_container_followed_is_judged_by_its_own_events() -> None:
     assert behind_at("03-13 00:00", QUAY, BOX_1) == []
-    (alert,) = behind_at("03-13 00:00", QUAY, BOX_2)  # its own gate-in says it was there
-    assert alert.containers == (BOX_2,)
-    assert alert.message == behind_at("03-13 00:00", QUAY)[0].message
-    # followed alone, a box with no news of its own is not judged by the others' loading
+    # followed alone, the others' loadings are not seen: its gate-in alone does not show that
+    # the carrier reports its vessel box by box, nor does the others' loading count
+    assert behind_at("03-13 00:00", QUAY, BOX_2) == []
     assert behind_at("03-13 00:00", [*RAIL, LOAD_1, SAILED], BOX_2) == []
+    # its own loading undone does
+    (alert,) = behind_at("03-13 00:00", SHUT_OUT_QUAY, BOX_2)
+    assert alert.containers == (BOX_2,)
+    assert alert.message == behind_at("03-13 00:00", SHUT_OUT_QUAY)[0].message
 
 
 def test_a_loading_reported_late_settles_it() -> None:
@@ -211,11 +235,55 @@ def test_news_of_the_box_further_on_shows_it_sailed() -> None:
     assert behind_at("03-19 00:00", [*QUAY, discharged]) == []
 
 
-def test_the_left_behind_box_is_also_missing_at_singapore() -> None:
-    arrived = [
-        event("vsl-arr", "ARRI", "03-18 09:00", "SGSIN", mode="VESSEL", voyage=VOYAGE),
-        event(f"disc-{BOX_1}", "DISC", "03-18 20:00", "SGSIN", box=BOX_1),
+def test_any_news_of_the_box_elsewhere_after_the_departure_clears_it() -> None:
+    assert len(behind_at("03-19 00:00", [*QUAY, VESSEL_ARRIVED])) == 1
+    gated_out = event(f"gtot-{BOX_2}", "GTOT", "03-19 10:00", "SGSIN", box=BOX_2)
+    elsewhere = event(f"gtin-hph-{BOX_2}", "GTIN", "03-14 10:00", "VNHPH", box=BOX_2)
+    stripped = event(f"gtot-empty-{BOX_2}", "GTOT", "03-21 10:00", "SGSIN", box=BOX_2, empty=True)
+    for news in (gated_out, elsewhere, stripped):
+        events = [*QUAY, VESSEL_ARRIVED, news]
+        journey = build_journey(demo_plan(), events, at("03-22 00:00"))
+        assert [e.event_id for e in journey.unmatched] == [news["eventID"]]  # no leg takes it
+        assert left_behind(journey) == []
+        assert behind_at("03-22 00:00", events) == []
+    # news at the departure point, of another box, or naming no box does not show it went on
+    not_news = [
+        event(f"gtin-again-{BOX_2}", "GTIN", "03-13 10:00", "CNQZH", box=BOX_2),
+        event(f"gtot-qzh-{BOX_2}", "GTOT", "03-14 10:00", "CNQZH", box=BOX_2),
+        event(f"gtot-{BOX_1}", "GTOT", "03-19 10:00", "SGSIN", box=BOX_1),
+        event("gtot-unnamed", "GTOT", "03-19 10:00", "SGSIN"),
+        event("vsl-arr-hph", "ARRI", "03-14 10:00", "VNHPH", mode="VESSEL"),
     ]
+    for other in not_news:
+        (alert,) = behind_at("03-22 00:00", [*QUAY, VESSEL_ARRIVED, other])
+        assert alert.containers == (BOX_2,)
+    # elsewhere but before the departure: the box's earlier places on the route
+    at_chongqing = event(f"rgtin-{BOX_2}", "GTIN", "03-08 16:00", "CNCQI", box=BOX_2)
+    assert len(behind_at("03-22 00:00", [*QUAY, at_chongqing])) == 1
+    # planned or estimated news elsewhere is no news
+    expected = event(
+        f"gtot-est-{BOX_2}", "GTOT", "03-19 10:00", "SGSIN", box=BOX_2, classifier="EST"
+    )
+    assert len(behind_at("03-22 00:00", [*QUAY, expected])) == 1
+
+
+def test_a_box_loaded_then_gated_out_again_did_not_sail() -> None:
+    gated_out = event(f"gtot-qzh-{BOX_2}", "GTOT", "03-12 09:30", "CNQZH", box=BOX_2)
+    (alert,) = behind_at("03-13 00:00", [*RAIL, *GATED_IN, LOAD_1, LOAD_2, gated_out, SAILED])
+    assert alert.containers == (BOX_2,)
+    assert alert.message.endswith(
+        "without it (loaded 2026-03-12 07:17 UTC, then gated out there 2026-03-12 09:30 UTC)"
+    )
+    # a gate-out before the loading is not an undoing; nor one in the short codes' spelling
+    before = event(f"gtot-early-{BOX_2}", "GTOT", "03-12 07:00", "CNQZH", box=BOX_2)
+    assert behind_at("03-13 00:00", [*RAIL, *GATED_IN, LOAD_1, LOAD_2, before, SAILED]) == []
+    short = event(f"gtot-qzh-{BOX_2}", "GTOT", "03-12 09:30", "CNQZH", box=BOX_2, short_codes=True)
+    (same,) = behind_at("03-13 00:00", [*RAIL, *GATED_IN, LOAD_1, LOAD_2, short, SAILED])
+    assert same.message == alert.message
+
+
+def test_the_left_behind_box_is_also_missing_at_singapore() -> None:
+    arrived = [VESSEL_ARRIVED, event(f"disc-{BOX_1}", "DISC", "03-18 20:00", "SGSIN", box=BOX_1)]
     alerts = alerts_at("03-20 00:00", [*QUAY, *arrived])
     assert [(a.kind, a.milestone, a.containers) for a in alerts] == [
         (AlertKind.CONTAINER_LEFT_BEHIND, MilestoneKind.LOAD, (BOX_2,)),

@@ -34,9 +34,11 @@ from corridor.interop.dcsa.tnt.reader import read_dcsa_json
 from corridor.interop.edifact import read_iftsta
 from corridor.interop.event_records import ParsedEvent
 from corridor.interop.rail_csv import read_rail_csv
+from corridor.services import event_pages
 from corridor.services.access import Access
 from corridor.services.events import EventStore
 from corridor.services.node import Node
+from corridor.storage import events as stored_rows
 
 VECTORS = Path(__file__).parents[1] / "vectors"
 
@@ -319,7 +321,7 @@ def _pages(api: Api, params: dict[str, str], *, back: bool = False) -> list[list
         response = api.get(
             "/v2/events", "carrier", params=_cursor_of(response.headers["Last-Page"])
         )
-    pages = []
+    pages: list[list[str]] = []
     while True:
         assert response.status_code == 200, response.text
         assert_v22_events(response.json())
@@ -657,3 +659,58 @@ def test_the_operator_loads_any_producers_events_as_sent(api: Api) -> None:
     )
     assert stored(api, "maersk-2") == [theirs]
     assert stored(api, "bare-1") == [bare]  # no routing added: the operator speaks for no one
+
+
+def _budget_of(monkeypatch: pytest.MonkeyPatch, budget: int) -> list[int]:
+    """A scan budget of ``budget`` rows, and the rows each read of the store returned."""
+    monkeypatch.setattr(event_pages, "SCAN_BUDGET", budget)
+    counts: list[int] = []
+    real = stored_rows.walk_events
+
+    def counted(*args: Any, **kwargs: Any) -> list[stored_rows.PagedEvent]:
+        found = real(*args, **kwargs)
+        counts.append(len(found))
+        return found
+
+    monkeypatch.setattr(stored_rows, "walk_events", counted)
+    return counts
+
+
+def _runs_without_empty_indicator() -> list[dict[str, Any]]:
+    """``ok-0`` to ``ok-5`` (created 10:00, 11:01, 12:02, 10:03, 11:04, 12:05), each followed by
+    3 or 10 EQUIPMENT events TNT 2.2 cannot render (no ``emptyIndicator``; created 10:05)."""
+    events = []
+    for n in range(6):
+        updated = f"2026-03-04T1{n % 3}:{n:02d}:00Z"
+        events.append(equipment_event(f"ok-{n}", equipment=container(100 + n), updated=updated))
+        for k in range(3 if n % 2 == 0 else 10):
+            no_empty = equipment_event(f"no-empty-{n}-{k}", equipment=container(500 + 20 * n + k))
+            del no_empty["equipmentDetails"]["emptyIndicator"]
+            events.append(no_empty)
+    return events
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        (None, ["ok-0", "ok-1", "ok-2", "ok-3", "ok-4", "ok-5"]),
+        ("eventCreatedDateTime:ASC", ["ok-0", "ok-3", "ok-1", "ok-4", "ok-2", "ok-5"]),
+        ("eventCreatedDateTime:DESC", ["ok-5", "ok-2", "ok-4", "ok-1", "ok-3", "ok-0"]),
+    ],
+)
+def test_v2_a_page_stops_at_the_scan_budget_and_its_links_read_on(
+    api: Api, monkeypatch: pytest.MonkeyPatch, sort: str | None, expected: list[str]
+) -> None:
+    assert_v30(push(api, _runs_without_empty_indicator()), 200, "PostEventsResponse")
+    read = _budget_of(monkeypatch, 8)
+    params = {"limit": "2", "eventType": "EQUIPMENT"} | ({"sort": sort} if sort else {})
+    for back in (False, True):
+        pages = _pages(api, params, back=back)
+        assert [event for page in pages for event in page] == expected
+        not_the_end = pages[1:] if back else pages[:-1]
+        assert any(len(page) < 2 for page in not_the_end), pages  # short, links on
+    read.clear()
+    whole = api.get("/v2/events", "carrier", params={**params, "limit": "1000"})
+    assert 0 < len(whole.json()) < len(expected)
+    assert all(name in whole.headers for name in ("Next-Page", "Last-Page"))
+    assert sum(read) == 8, read  # the budget, then no look back (the first page has no earlier)

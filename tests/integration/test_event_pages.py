@@ -21,6 +21,7 @@ from tests.tnt_samples import (
 from corridor.domain.tnt_query import EventFilter
 from corridor.interop.dcsa.tnt.v22_out import to_v22
 from corridor.interop.event_records import ParsedEvent
+from corridor.services import event_pages
 from corridor.services.event_pages import EventPages, PageOrder, Position
 from corridor.services.events import EventStore
 from corridor.services.node import Node
@@ -218,3 +219,168 @@ def test_a_page_by_event_created_time_reads_its_index_in_order_on_sqlite(
                 plan = _plan(conn, order, start, EventFilter())
                 assert "ix_tracking_events_updated" in plan, plan
                 assert "TEMP B-TREE" not in plan, plan
+
+
+# The bound on the rows a walk reads (``SCAN_BUDGET``), made small -----------------------------
+
+BUDGET = 10
+
+
+@pytest.fixture
+def rows_read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A budget of ``BUDGET`` rows, and the count of rows each read of the store returned."""
+    monkeypatch.setattr(event_pages, "SCAN_BUDGET", BUDGET)
+    counts: list[int] = []
+    real = rows.walk_events
+
+    def counted(*args: Any, **kwargs: Any) -> list[rows.PagedEvent]:
+        found = real(*args, **kwargs)
+        counts.append(len(found))
+        return found
+
+    monkeypatch.setattr(rows, "walk_events", counted)
+    return counts
+
+
+def unservable(name: str, serial: int, minute: int = 0) -> dict[str, Any]:
+    """An EQUIPMENT event the query keeps and TNT 2.2 cannot render (no ``emptyIndicator``)."""
+    event = equipment_event(
+        name, equipment=container(serial), updated=f"2026-03-04T10:{minute:02d}:00Z"
+    )
+    return without(event, "equipmentDetails", "emptyIndicator")
+
+
+def served(name: str, serial: int, minute: int = 0) -> dict[str, Any]:
+    return equipment_event(
+        name, equipment=container(serial), updated=f"2026-03-04T10:{minute:02d}:00Z"
+    )
+
+
+STORED = PageOrder()
+
+
+def positions(node: Node, order: PageOrder = STORED) -> dict[str, Position]:
+    """Each eventID the pages read and its position in ``order``."""
+    with node.engine.connect() as conn:
+        found = rows.walk_events(conn, EventFilter(), order, limit=10_000, v22=True)
+    return {json.loads(row.event_json)["eventID"]: row.position for row in found}
+
+
+def ids(page: Any) -> list[str]:
+    return [event["eventID"] for event in page.events]
+
+
+def test_a_page_stops_at_the_budget_and_reads_on_from_the_last_row_read(
+    node: Node, rows_read: list[int]
+) -> None:
+    ingest(
+        node,
+        served("ok-0", 1),
+        *(unservable(f"u-{n}", 100 + n) for n in range(25)),
+        served("ok-1", 2),
+    )
+    at = positions(node)
+    rows_read.clear()
+    pages = EventPages(node, EventFilter(), PageOrder(), to_v22, v22=True)
+    first = pages.after((), 3)  # ok-0, u-0 ... u-8: the budget is spent on rows rendering nothing
+    assert (ids(first), first.earlier, first.later) == (["ok-0"], False, True)
+    assert first.after_last == at["u-8"]
+    assert sum(rows_read) == BUDGET
+    second = pages.after(first.after_last, 3)  # u-9 ... u-18
+    assert (ids(second), second.earlier, second.later) == ([], True, True)
+    assert second.after_last == at["u-18"]
+    third = pages.after(second.after_last, 3)
+    assert (ids(third), third.earlier, third.later) == (["ok-1"], True, False)
+    back = pages.before(third.before_first, 3)  # u-24 ... u-15
+    assert (ids(back), back.earlier, back.later) == ([], True, True)
+    assert back.before_first == at["u-15"]
+    assert ids(pages.before(back.before_first, 3)) == []
+    last = pages.before((), 3)
+    assert (ids(last), last.earlier, last.later) == (["ok-1"], True, False)
+    assert last.before_first == at["u-16"]  # ok-1 and 9 rows rendering nothing
+
+
+def test_is_there_more_answers_maybe_when_the_budget_runs_out(
+    node: Node, rows_read: list[int]
+) -> None:
+    ingest(
+        node,
+        *(unservable(f"head-{n}", 200 + n) for n in range(15)),
+        served("ok-0", 1),
+        served("ok-1", 2),
+        *(unservable(f"tail-{n}", 100 + n) for n in range(25)),
+    )
+    at = positions(node)
+    pages = EventPages(node, EventFilter(), PageOrder(), to_v22, v22=True)
+    full = pages.after(at["head-14"], 2)  # the page is full, then 8 rows rendering nothing
+    assert (ids(full), full.later) == (["ok-0", "ok-1"], True)
+    assert full.after_last == at["tail-7"]
+    assert full.earlier  # 15 rows back, none rendering: maybe
+    beyond = pages.after(full.after_last, 2)
+    assert (ids(beyond), beyond.later) == ([], True)
+    end = pages.after(beyond.after_last, 2)
+    assert (ids(end), end.earlier, end.later) == ([], True, False)
+    before = pages.before(at["ok-0"], 2)
+    assert (ids(before), before.earlier, before.later) == ([], True, True)
+    start = pages.before(before.before_first, 2)
+    assert (ids(start), start.earlier, start.later) == ([], False, True)
+
+
+def mixed_store(node: Node) -> list[str]:
+    """Served events between runs of events rendering nothing, shorter and longer than the
+    budget; ``eventUpdatedDateTime`` minutes scattered, with ties. The served eventIDs."""
+    runs = [3, 0, 25, 12, 0, 0, 9, 10, 1, 47, 0, 30]
+    events, names, serial = [], [], 0
+    for run_number, run in enumerate(runs):
+        for _ in range(run):
+            serial += 1
+            events.append(unservable(f"u-{serial}", serial, minute=serial * 7 % 23))
+        serial += 1
+        name = f"ok-{run_number}"
+        events.append(served(name, serial, minute=serial * 7 % 23))
+        names.append(name)
+    ingest(node, *events)
+    return names
+
+
+def walk_pages(
+    pages: EventPages, limit: int, rows_read: list[int], *, back: bool = False
+) -> list[list[str]]:
+    """Every page from the first (or the last, going back), each request reading at most two
+    budgets of rows."""
+    seen: list[list[str]] = []
+    page, more = None, True
+    while more:
+        rows_read.clear()
+        if back:
+            page = pages.before(page.before_first if page else (), limit)
+            seen.insert(0, ids(page))
+            more = page.earlier
+        else:
+            page = pages.after(page.after_last if page else (), limit)
+            seen.append(ids(page))
+            more = page.later
+        assert len(page.events) <= limit
+        assert sum(rows_read) <= 2 * BUDGET, rows_read
+        assert len(seen) < 100, "the pages do not move on"
+    return seen
+
+
+@pytest.mark.parametrize(
+    "order",
+    [PageOrder(), PageOrder(by_updated=True), PageOrder(by_updated=True, descending=True)],
+    ids=["stored", "created-asc", "created-desc"],
+)
+@pytest.mark.parametrize("limit", [1, 3, 20])
+def test_following_the_pages_both_ways_serves_every_event_once_in_order(
+    node: Node, rows_read: list[int], order: PageOrder, limit: int
+) -> None:
+    names = mixed_store(node)
+    at = positions(node, order)
+    expected = sorted(names, key=lambda name: at[name], reverse=order.descending)
+    pages = EventPages(node, EventFilter(), order, to_v22, v22=True)
+    for back in (False, True):
+        seen = walk_pages(pages, limit, rows_read, back=back)
+        assert [name for page in seen for name in page] == expected
+        not_the_end = seen[1:] if back else seen[:-1]
+        assert any(len(page) < limit for page in not_the_end)  # the budget ran out on the way

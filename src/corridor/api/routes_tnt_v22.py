@@ -20,13 +20,16 @@ supported: ``eventDateTime`` and the references have no index to page in (each p
 all matching events), and the store keeps no creation order of its own besides ``seq``. An event
 updated while a consumer pages by ``eventCreatedDateTime`` moves to its new place in the order.
 
-Pagination (``tnt_paging``, ``services.event_pages``): pages are keyset pages in the chosen order
-and always full (``limit`` events) unless they are the last; events 2.2 cannot express are left
-out by the query, and the one kind it cannot tell (an EQUIPMENT event without
-``emptyIndicator``) is skipped while reading on. ``Current-Page`` always; ``Next-Page`` unless
-this is the last page, ``Prev-Page`` and ``First-Page`` unless it is the first, ``Last-Page``
-unless it is the last. Each is a link to this path with ``cursor`` alone (it holds the filters,
-``sort``, ``limit`` and the position); a request with ``cursor`` takes no other parameter.
+Pagination (``tnt_paging``, ``services.event_pages``): pages are keyset pages in the chosen order;
+events 2.2 cannot express are left out by the query, and the one kind it cannot tell (an
+EQUIPMENT event without ``emptyIndicator``) is skipped while reading on, up to a bound on the
+rows a request reads (``event_pages.SCAN_BUDGET``). A page is full (``limit`` events) unless it
+is the last or that bound was reached: then it is short, maybe empty, and its ``Next-Page`` (or
+``Prev-Page``) reads on from the last row read, as TNT 2.2 allows. ``Current-Page`` always;
+``Next-Page`` unless this is the last page, ``Prev-Page`` and ``First-Page`` unless it is the
+first, ``Last-Page`` unless it is the last. Each is a link to this path with ``cursor`` alone
+(it holds the filters, ``sort``, ``limit`` and the position); a request with ``cursor`` takes no
+other parameter.
 """
 
 from __future__ import annotations

@@ -195,3 +195,15 @@ def test_a_json_file_with_a_byte_order_mark_imports(home: Path, tmp_path: Path) 
     feed.write_bytes(b"\xef\xbb\xbf" + json.dumps({"events": [equipment_event()]}).encode())
     result = run("events", "import", feed, "--home", home)
     assert "read 1: stored 1" in result.stdout
+
+
+def test_a_json_file_after_many_blank_lines_is_guessed_as_json(home: Path, tmp_path: Path) -> None:
+    feed = tmp_path / "feed.dat"
+    feed.write_text("\n" * 70 + json.dumps({"events": [equipment_event()]}), encoding="utf-8")
+    assert "(dcsa-json): read 1: stored 1" in run("events", "import", feed, "--home", home).stdout
+
+
+def test_bytes_of_a_text_file_are_counted_from_the_start_even_after_a_bom(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.csv"
+    with pytest.raises(InputError, match=r"\(byte 5\)"):
+        events_cmd._utf8_text(feed, b"\xef\xbb\xbfab\xff")

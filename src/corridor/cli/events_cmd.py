@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import importlib
+import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Annotated
@@ -50,7 +51,8 @@ _LAZY_READERS = {
     "csv": ("corridor.interop.rail_csv", "read_rail_csv", "rail CSV"),
 }
 _SHOWN_REJECTIONS = 1000
-_GUESS_BYTES = 64
+# A byte order mark and JSON's whitespace, before the characters that tell the format.
+_LEADING_SPACE = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\r\n]*+")
 _CHECK_PIECE = 1 << 20
 
 
@@ -96,15 +98,17 @@ def _utf8_text(path: Path, data: bytes) -> str:
     """UTF-8 text, or an EDIFACT interchange in the character set its UNB declares."""
     if looks_like_edifact(data):
         return decode_interchange(data, str(path))
+    bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     try:
-        return data.decode("utf-8-sig")
+        return data[bom:].decode("utf-8")
     except UnicodeDecodeError as error:
-        raise _not_utf8(path, error.start) from None
+        raise _not_utf8(path, bom + error.start) from None
 
 
 def _utf8_bytes(path: Path, data: bytes) -> bytes:
     """``data`` less a byte order mark, once checked to be UTF-8 piece by piece (a large file
-    is never held twice, as bytes and as text). Pieces end where a character starts."""
+    is never held twice, as bytes and as text; only a byte order mark costs a copy). Pieces end
+    where a character starts. Bytes are counted from the file's start."""
     start = 0
     while start < len(data):
         end = min(len(data), start + _CHECK_PIECE)
@@ -134,11 +138,13 @@ def import_events(
 ) -> None:
     """Import tracking events; bad records are reported and the rest still load."""
     data = _read_bytes(file)
-    chosen = fmt or guess_format(file, data[:_GUESS_BYTES].decode("utf-8", "replace"))
+    head = _LEADING_SPACE.match(data).end()  # type: ignore[union-attr]
+    chosen = fmt or guess_format(file, data[head : head + 3].decode("utf-8", "replace"))
     reader = reader_for(chosen)
     records: Iterable[ParsedRecord]
     if chosen == "dcsa-json":  # read as it is stored: one event in memory at a time
-        records, total = read_dcsa_json(_utf8_bytes(file, data)), None
+        data = _utf8_bytes(file, data)
+        records, total = read_dcsa_json(data), None
     else:
         listed = list(reader(_utf8_text(file, data)))
         records, total = listed, len(listed)

@@ -190,7 +190,11 @@ def _check(journey: Journey, progress: LegProgress, container: str) -> LeftBehin
     last_load = _last(
         e for e in actual if e.milestone is MilestoneKind.LOAD and _names(e, container)
     )
-    last_seen = _last(_ground_events(own, leg.origin.code))
+    # Only an event that names the container can undo its loading: one naming no container
+    # (the journey applies it to every box) says nothing of this one.
+    last_seen = _last(
+        e for e in _ground_events(own, leg.origin.code) if e.equipment_reference == container
+    )
     if last_load is not None and (last_seen is None or _when(last_load) >= _when(last_seen)):
         return None  # loaded, and not taken off again
     loaded = sorted(

@@ -13,11 +13,15 @@ an inner array or in a string, so such a place is only a candidate: it ends the 
 bytes from the item's start to it parse as one JSON value. No shorter piece of a JSON value than
 the whole ends with ``}`` and parses on its own (a parser reads the piece exactly as it reads the
 value, and runs out of text before the value's last brace), so the first candidate that parses
-is the item's end. After two candidates that do not, and for an item with none after it (the
-last, or one that is not an object), the item is parsed from a window of the bytes that follow:
-the parser stops where the text after the first value begins, and that place is its end. The
-window doubles while it cuts the item short; its bytes are copied (orjson reads the whole buffer
-it is given), so the window is never the rest of a large file unless the item needs it.
+is the item's end. Only candidates where the item's braces balance are parsed (between the
+objects of an inner array they do not); the counts run forward once over the file. After
+``_TRIES`` candidates that do not parse, ``_EXAMINED`` looked at, or one ``_REACH`` bytes away,
+and for an item with none after it (the last, or one that is not an object), the item is parsed
+from a window of the bytes that follow: the parser stops where the text after the first value
+begins, and that place is its end. The window doubles while it cuts the item short; its bytes
+are copied (orjson reads the whole buffer it is given), so the window is never the rest of a
+large file unless the item needs it. Every byte is thus counted once and parsed a bounded
+number of times: the cost is linear in the file whatever it holds.
 
 A syntax error raises ``JsonSyntaxError`` with its line and column in the whole document; the
 items before it have been yielded (a truncated file still gives the events it holds).
@@ -35,6 +39,7 @@ import orjson
 __all__ = ["JsonSyntaxError", "Tail", "array_items", "nothing_after", "syntax_error"]
 
 _TRIES = 8  # candidates parsed for one item before reading it through a window
+_EXAMINED = 32  # candidates looked at for one item (the balanced ones are parsed)
 _REACH = 1 << 18  # nor is a candidate tried this far from the item's start
 _FIRST_WINDOW = 256
 _ENDS_A_VALUE = frozenset(b" \t\n\r,]}")
@@ -81,8 +86,11 @@ def array_items(data: bytes, start: int, tail: Tail = nothing_after) -> Iterator
         return
     candidates = _Candidates(data, position)
     while True:
-        found = candidates.item_at(position) if data[position : position + 1] == b"{" else None
-        item, end = found if found is not None else _through_window(data, position, candidates)
+        is_object = data[position : position + 1] == b"{"
+        found = candidates.item_at(position) if is_object else None
+        if found is None:
+            found = _through_window(data, position, candidates.reach if is_object else 0)
+        item, end = found
         yield item
         after = skip(data, end).end()  # type: ignore[union-attr]
         separator = data[after : after + 1]
@@ -98,38 +106,42 @@ def array_items(data: bytes, start: int, tail: Tail = nothing_after) -> Iterator
 
 
 class _Candidates:
-    """The places ``},{`` ahead, found once each and kept until the items pass them."""
+    """The places ``},{`` ahead, found once each and kept until the items pass them, each with
+    the balance of ``{`` over ``}`` from the array's start to it, so that whether a candidate
+    closes every brace an item opened is one subtraction (both counts run forward once)."""
 
     def __init__(self, data: bytes, position: int) -> None:
         self.data = data
         self.view = memoryview(data)
         self.found = _BETWEEN.finditer(data, position)
-        self.ahead: deque[int] = deque()  # the position just after each candidate's "}"
-        self.tried = 0  # how far the last item's failed candidates reached
+        self.ahead: deque[tuple[int, int]] = deque()  # (just after the "}", balance there)
+        self.found_mark = (position, 0)  # the balance where the last candidate was found
+        self.start_mark = (position, 0)  # the balance at the last item's start
+        self.reach = 0  # how far the last item's failed candidates reached
 
     def item_at(self, position: int) -> tuple[Any, int] | None:
         """The object that starts at ``position`` and its end, if a candidate ends it."""
         ahead = self.ahead
-        while ahead and ahead[0] <= position:
+        while ahead and ahead[0][0] <= position:
             ahead.popleft()
-        self.tried = 0
-        count = self.data.count
-        tries = 0
-        index = -1
-        while tries < _TRIES:
-            index += 1
+        self.start_mark = start = (position, self._balance(self.start_mark, position))
+        self.reach = tries = 0
+        for index in range(_EXAMINED):
             if index == len(ahead) and not self._more(position):
                 return None
-            close = ahead[index]
+            close, balance = ahead[index]
             if close - position > _REACH:
                 return None
-            if count(b"{", position, close) != count(b"}", position, close):
-                continue  # inside an inner array of objects (or braces in a string): no try
+            if balance != start[1]:  # inside an inner array of objects, or braces in a string
+                self.reach = self.reach or close - position  # a window from here, if it comes
+                continue
             tries += 1
             try:
                 item = _loads(self.view[position:close])
             except _DecodeError:
-                self.tried = close - position
+                self.reach = close - position
+                if tries == _TRIES:
+                    return None
                 continue
             for _ in range(index + 1):
                 ahead.popleft()
@@ -139,34 +151,46 @@ class _Candidates:
     def _more(self, position: int) -> bool:
         for match in self.found:
             close = match.start() + 1
+            self.found_mark = (close, self._balance(self.found_mark, close))
             if close > position:
-                self.ahead.append(close)
+                self.ahead.append(self.found_mark)
                 return True
         return False
 
+    def _balance(self, mark: tuple[int, int], position: int) -> int:
+        at, balance = mark
+        count = self.data.count
+        return balance + count(b"{", at, position) - count(b"}", at, position)
 
-def _through_window(data: bytes, position: int, candidates: _Candidates) -> tuple[Any, int]:
+
+def _through_window(data: bytes, position: int, reach: int) -> tuple[Any, int]:
     """The value that starts at ``position`` and where it ends, read from a growing window
-    (it starts at twice the reach of the candidates that failed, so a long item is not read
-    again and again)."""
+    (it starts at twice the ``reach`` of the candidates that failed, so a long item is not read
+    again and again). A fault found in a window that cut the value short is only believed when
+    a window twice as large finds it at the same place (a parser can stop early on a piece:
+    deep nesting in a short window runs out of the memory it planned for)."""
     if position >= len(data):
         raise syntax_error(data, position, "unexpected end of the text")
-    size = max(_FIRST_WINDOW, 2 * candidates.tried)
+    size = max(_FIRST_WINDOW, 2 * reach)
+    seen = -1
     while True:
         stop = _char_boundary(data, min(len(data), position + size))
         window = data[position:stop]
-        bad = _invalid_utf8(window)
-        if bad >= 0:  # orjson refuses the whole buffer: read up to the fault only
-            window = window[:bad]
         parsed, item, offset, message = _first_value(window)
+        bad = -1
+        if not parsed and (bad := _invalid_utf8(window)) >= 0:
+            window = window[:bad]  # orjson refuses the whole buffer: read up to the fault only
+            parsed, item, offset, message = _first_value(window)
         whole = stop == len(data) or bad >= 0
         if parsed and (offset < len(window) or whole or data[stop] in _ENDS_A_VALUE):
             return item, position + offset
         if not parsed and bad >= 0 and offset >= len(window):
             raise syntax_error(data, position + bad, "not UTF-8")
-        if not parsed and (offset < len(window) or whole):
+        if not parsed and (whole or offset == seen):
             raise syntax_error(data, position + offset, message)
-        size *= 2  # the window cut the value short
+        if not parsed and offset < len(window):
+            seen = offset  # a fault before the end of a window cut short: confirm it
+        size *= 2
 
 
 def _first_value(window: bytes) -> tuple[bool, Any, int, str]:

@@ -355,3 +355,14 @@ def test_a_departure_reported_late_is_counted_from_its_report() -> None:
     events = [*RAIL, *GATED_IN, LOAD_1, reported_late]
     assert behind_at("03-13 13:59", events) == []
     assert len(behind_at("03-13 14:00", events)) == 1
+
+
+def test_a_gate_in_or_discharge_naming_no_container_undoes_no_loading() -> None:
+    load_2 = event(f"load-{BOX_2}", "LOAD", "03-12 07:17", "CNQZH", box=BOX_2, mode="VESSEL")
+    loaded = [*RAIL, *GATED_IN, LOAD_1, load_2]
+    for unnamed in (
+        event("gtin-anon", "GTIN", "03-12 08:00", "CNQZH"),
+        event("disc-anon", "DISC", "03-12 08:00", "CNQZH", mode="RAIL"),
+    ):
+        journey = build_journey(demo_plan(), [*loaded, unnamed, SAILED], at("03-13 00:00"))
+        assert left_behind(journey) == []

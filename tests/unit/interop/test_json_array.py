@@ -168,3 +168,31 @@ def test_only_json_whitespace_separates_items(space: str) -> None:
         items(f"[{{}},{space}{{}}]")
     with pytest.raises(JsonSyntaxError):
         items(f"[{{}}]{space}")
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"remark": "see {ref", "seals": [{"n": 1}, {"n": 2}]},  # a brace no "}" closes
+        {"remark": "}},{{", "refs": [{"a": "},{"}, {"b": 1}]},
+        {"s": [{"n": n} for n in range(300)]},  # many inner objects
+    ],
+)
+def test_braces_in_strings_and_inner_objects_cost_a_bounded_number_of_parses(
+    monkeypatch: pytest.MonkeyPatch, event: dict[str, Any]
+) -> None:
+    events = [{"id": n, **event} for n in range(300)]
+    text = json.dumps(events)
+    calls = _counting_loads(monkeypatch)
+    assert items(text) == events
+    # Linear: a bounded number of parses an item, each byte parsed a bounded number of times
+    # (an item read through a window costs two parses a doubling, from 256 bytes).
+    assert len(calls) <= 12 * len(events)
+    assert sum(calls) <= 8 * len(text) + 512 * len(events)
+
+
+@pytest.mark.parametrize("depth", [100, 200, 600])
+def test_deep_nesting_is_read_as_orjson_reads_it(depth: int) -> None:
+    deep = "[" * depth + "]" * depth
+    text = f'[{{"x": {deep}}}, {deep}, {{"y": 1}}]'
+    assert items(text) == orjson.loads(text)

@@ -352,6 +352,15 @@ def test_a_vessel_imo_number_is_checked() -> None:
     assert "IMO number 9795611 fails its check digit" in rejection.reason
 
 
+def test_a_vessel_flag_or_identifier_of_non_ascii_characters_is_refused() -> None:
+    text = status("STS+1+VD'", "DTM+186:202603061800:203'", "LOC+5+CNQZH'", VESSEL)
+    rejection = only_rejection(text.replace("STAR:SG'", "STAR:Sé'"))
+    assert rejection.where == "message 1 (UNH ref 0001), segment 9 TDT"
+    assert "vessel nationality 'Sé' is not an ISO 3166 code" in rejection.reason
+    rejection = only_rejection(text.replace("9795610", "979561²"))  # '²'.isdigit() is True
+    assert "vessel identifier '979561²' is neither IMO nor call sign" in rejection.reason
+
+
 def test_a_status_whose_code_implies_another_mode_than_its_tdt_is_refused() -> None:
     text = status("STS+1+AE'", "DTM+334:202603060215:203'", "LOC+9+CNQZH'", "TDT+10+X8001+2'")
     rejection = only_rejection(text + "\n")

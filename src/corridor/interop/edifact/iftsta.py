@@ -347,7 +347,7 @@ def _mode(tdt: Segment | None, status: StatusMeaning) -> str | None:
 def _vessel(tdt: Segment) -> dict[str, str]:
     identifier, name, flag = tdt.value(7, 0), tdt.value(7, 3), tdt.value(7, 4)
     vessel: dict[str, str] = {}
-    if identifier.isdigit() and len(identifier) == 7:
+    if identifier.isascii() and identifier.isdigit() and len(identifier) == 7:
         if not imo.is_valid(identifier):
             raise SegmentError(
                 tdt,
@@ -356,7 +356,7 @@ def _vessel(tdt: Segment) -> dict[str, str]:
             )
         vessel["vesselIMONumber"] = identifier
     elif identifier:
-        if len(identifier) > 10:
+        if len(identifier) > 10 or not (identifier.isascii() and identifier.isalnum()):
             raise SegmentError(
                 tdt, f"vessel identifier {identifier!r} is neither IMO nor call sign"
             )
@@ -364,7 +364,7 @@ def _vessel(tdt: Segment) -> dict[str, str]:
     if name:
         vessel["vesselName"] = name[:50]
     if flag:
-        if len(flag) != 2 or not flag.isalpha():
+        if len(flag) != 2 or not (flag.isascii() and flag.isalpha()):  # not 'é'
             raise SegmentError(tdt, f"vessel nationality {flag!r} is not an ISO 3166 code")
         vessel["vesselFlag"] = flag.upper()
     return vessel

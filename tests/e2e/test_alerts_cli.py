@@ -14,9 +14,8 @@ from typing import Any
 
 import pytest
 from tests.api.alert_support import OVERDUE, demo_departure
-from typer.testing import CliRunner
+from tests.e2e.cli_runs import isolate, run_cli
 
-from corridor.cli.main import app
 from corridor.services.access import Principal
 from corridor.services.alert_subscriptions import AlertSubscriptions
 from corridor.services.callback_policy import ALLOW_ENV
@@ -28,17 +27,11 @@ UNREACHABLE = "http://127.0.0.1:9/alerts"  # the discard port: nobody answers
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("CORRIDOR_DATABASE_URL", "CORRIDOR_HOME", "CORRIDOR_MASTER_KEY"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("COLUMNS", "250")
-    monkeypatch.chdir(tmp_path)
+    isolate(monkeypatch, tmp_path)
 
 
 def run(*args: str | Path, code: int = 0) -> Any:
-    result = CliRunner().invoke(app, [str(a) for a in args])
-    assert result.exit_code == code, (result.exit_code, result.output, result.exception)
-    assert "Traceback" not in result.output
-    return result
+    return run_cli(*args, code=code)
 
 
 def last_line(result: Any) -> str:

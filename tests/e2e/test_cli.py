@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.e2e.cli_runs import isolate, run_cli
 from typer.testing import CliRunner
 
 from corridor.cli.main import app
@@ -28,26 +29,12 @@ TD_PATH = Path(str(resources.files("corridor.demo").joinpath("chongqing_singapor
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("CORRIDOR_DATABASE_URL", "CORRIDOR_HOME", "CORRIDOR_MASTER_KEY"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("COLUMNS", "250")
-    monkeypatch.chdir(tmp_path)
+    isolate(monkeypatch, tmp_path)
 
 
 def run(*args: str | Path, code: int = 0) -> Any:
     """Run ``corridor ARGS``; assert the exit code; an error must be one line, no traceback."""
-    result = CliRunner().invoke(app, [str(a) for a in args])
-    assert result.exit_code == code, (result.exit_code, result.output, result.exception)
-    assert "Traceback" not in result.output
-    if code == 0:
-        notes = [line for line in result.stderr.splitlines() if line.strip()]
-        assert all(line.startswith("note: ") for line in notes), result.stderr
-    else:
-        assert result.stdout == ""
-        lines = result.stderr.splitlines()
-        assert len(lines) == 1, result.stderr
-        assert lines[0].startswith("error: ")
-    return result
+    return run_cli(*args, code=code, strict=True, quiet_errors=True)
 
 
 def error_line(*args: str | Path, code: int) -> str:

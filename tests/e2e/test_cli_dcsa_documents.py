@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
+from tests.e2e.cli_runs import isolate, run_cli
 
-from corridor.cli.main import app
 from corridor.crypto.canonical import canonical_bytes, checksum, parse_json
 from corridor.services.demo import demo_document, seed_parties
 from corridor.services.node import Node
@@ -24,24 +23,11 @@ EXAMPLES = Path(__file__).parents[1] / "vectors" / "dcsa" / "examples"
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("CORRIDOR_DATABASE_URL", "CORRIDOR_HOME", "CORRIDOR_MASTER_KEY"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("COLUMNS", "250")
-    monkeypatch.chdir(tmp_path)
+    isolate(monkeypatch, tmp_path)
 
 
 def run(*args: str | Path, code: int = 0) -> Any:
-    result = CliRunner().invoke(app, [str(a) for a in args])
-    assert result.exit_code == code, (result.exit_code, result.output, result.exception)
-    assert "Traceback" not in result.output
-    if code == 0:
-        notes = [line for line in result.stderr.splitlines() if line.strip()]
-        assert all(line.startswith("note: ") for line in notes), result.stderr
-    else:
-        lines = result.stderr.splitlines()
-        assert len(lines) == 1, result.stderr
-        assert lines[0].startswith("error: ")
-    return result
+    return run_cli(*args, code=code, strict=True)
 
 
 @pytest.fixture

@@ -9,12 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.e2e.cli_runs import isolate, run_cli
 from tests.tnt_samples import EXAMPLES, V22_EXAMPLE, V30_EXAMPLES, container, equipment_event
-from typer.testing import CliRunner
 
 from corridor.cli import events_cmd
 from corridor.cli.events_cmd import guess_format, reader_for
-from corridor.cli.main import app
 from corridor.errors import InputError
 
 VECTORS = Path(__file__).parents[1] / "vectors"
@@ -24,17 +23,11 @@ RAIL_CSV = VECTORS / "rail_csv" / "chongqing_qinzhou_rail.csv"
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("CORRIDOR_DATABASE_URL", "CORRIDOR_HOME", "CORRIDOR_MASTER_KEY"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("COLUMNS", "250")
-    monkeypatch.chdir(tmp_path)
+    isolate(monkeypatch, tmp_path)
 
 
 def run(*args: str | Path, code: int = 0) -> Any:
-    result = CliRunner().invoke(app, [str(a) for a in args])
-    assert result.exit_code == code, (result.exit_code, result.output, result.exception)
-    assert "Traceback" not in result.output
-    return result
+    return run_cli(*args, code=code)
 
 
 @pytest.fixture

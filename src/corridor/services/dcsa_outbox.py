@@ -45,6 +45,7 @@ from corridor.services.delivery_policy import (
 from corridor.services.node import Node
 from corridor.services.platforms import Platforms
 from corridor.storage import dcsa_requests as rows
+from corridor.storage.delivery_state import DELIVERED, FAILED, PENDING
 from corridor.storage.engine import writing
 
 __all__ = ["MAX_BACKOFF", "DeliveryWorker", "Outbox", "backoff"]
@@ -101,7 +102,7 @@ class Outbox(HttpOutbox):
     def deliver(self, outbox_id: int) -> rows.OutboxRow:
         """Attempt one call now if it is still pending (e.g. right after queueing it)."""
         row = self.get(outbox_id)
-        if row.status == rows.PENDING:
+        if row.status == PENDING:
             self._attempt(row)
         return self.get(outbox_id)
 
@@ -136,12 +137,12 @@ class Outbox(HttpOutbox):
         status = answer.status_code
         text = answer.text[:ERROR_TEXT_MAX]
         if 200 <= status < 300:
-            outcome, error = rows.DELIVERED, None
+            outcome, error = DELIVERED, None
         elif retryable(status):
             self._retry(outbox_id, attempts, status, f"{url} answered {status}: {text}")
             return
         else:
-            outcome, error = rows.FAILED, f"{url} refused the call with {status}: {text}"
+            outcome, error = FAILED, f"{url} refused the call with {status}: {text}"
             log.warning("DCSA call %s refused: %s", outbox_id, error)
         with writing(self.node.engine) as conn:
             rows.finish_outbox(

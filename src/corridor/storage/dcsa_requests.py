@@ -25,7 +25,9 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Column, Connection, Row, Select, insert, select, update
 
+from corridor.storage import delivery_state
 from corridor.storage.access import as_utc
+from corridor.storage.delivery_state import PENDING
 from corridor.storage.tables import (
     dcsa_issuance_received,
     dcsa_issuance_sent,
@@ -34,9 +36,6 @@ from corridor.storage.tables import (
     dcsa_surrender_sent,
 )
 
-PENDING = "PENDING"
-DELIVERED = "DELIVERED"
-FAILED = "FAILED"
 RECEIVED = "RECEIVED"
 ANSWERED = "ANSWERED"
 
@@ -150,16 +149,9 @@ def due_outbox(conn: Connection, now: datetime, limit: int) -> list[OutboxRow]:
 
 def claim_outbox(conn: Connection, row: OutboxRow, lease_until: datetime) -> bool:
     """Lease ``row`` to this caller: True only if nobody else moved it since it was read."""
-    result = conn.execute(
-        update(dcsa_outbox)
-        .where(
-            dcsa_outbox.c.outbox_id == row.outbox_id,
-            dcsa_outbox.c.status == PENDING,
-            dcsa_outbox.c.attempts == row.attempts,
-        )
-        .values(next_attempt_at=lease_until, attempts=row.attempts + 1)
+    return delivery_state.claim(
+        conn, dcsa_outbox, dcsa_outbox.c.outbox_id, row.outbox_id, row.attempts, lease_until
     )
-    return result.rowcount == 1
 
 
 def finish_outbox(
@@ -172,15 +164,15 @@ def finish_outbox(
     at: datetime,
 ) -> None:
     """Record a final outcome: DELIVERED or FAILED."""
-    conn.execute(
-        update(dcsa_outbox)
-        .where(dcsa_outbox.c.outbox_id == outbox_id)
-        .values(
-            status=status,
-            last_status=http_status,
-            last_error=error,
-            delivered_at=at if status == DELIVERED else None,
-        )
+    delivery_state.finish(
+        conn,
+        dcsa_outbox,
+        dcsa_outbox.c.outbox_id,
+        outbox_id,
+        status=status,
+        http_status=http_status,
+        error=error,
+        at=at,
     )
 
 
@@ -192,10 +184,14 @@ def retry_outbox(
     error: str,
     next_attempt_at: datetime,
 ) -> None:
-    conn.execute(
-        update(dcsa_outbox)
-        .where(dcsa_outbox.c.outbox_id == outbox_id, dcsa_outbox.c.status == PENDING)
-        .values(last_status=http_status, last_error=error, next_attempt_at=next_attempt_at)
+    delivery_state.retry(
+        conn,
+        dcsa_outbox,
+        dcsa_outbox.c.outbox_id,
+        outbox_id,
+        http_status=http_status,
+        error=error,
+        next_attempt_at=next_attempt_at,
     )
 
 

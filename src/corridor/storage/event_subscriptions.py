@@ -22,7 +22,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, Table, delete, insert, select, update
 
+from corridor.storage import delivery_state
 from corridor.storage.access import as_utc
+from corridor.storage.delivery_state import CANCELLED, DELIVERED, FAILED, PENDING
 from corridor.storage.tables import event_deliveries, event_subscriptions
 
 __all__ = [
@@ -47,11 +49,6 @@ __all__ = [
     "retry_delivery",
     "update_subscription",
 ]
-
-PENDING = "PENDING"
-DELIVERED = "DELIVERED"
-FAILED = "FAILED"
-CANCELLED = "CANCELLED"
 
 
 @dataclass(frozen=True)
@@ -237,17 +234,10 @@ def claim_delivery(
     conn: Connection, row: DeliveryRow, lease_until: datetime, *, tables: CallbackTables = TNT
 ) -> bool:
     """Lease ``row`` to this caller: True only if nobody else moved it since it was read."""
-    outbox = tables.deliveries.c
-    result = conn.execute(
-        update(tables.deliveries)
-        .where(
-            outbox.delivery_id == row.delivery_id,
-            outbox.status == PENDING,
-            outbox.attempts == row.attempts,
-        )
-        .values(next_attempt_at=lease_until, attempts=row.attempts + 1)
+    deliveries = tables.deliveries
+    return delivery_state.claim(
+        conn, deliveries, deliveries.c.delivery_id, row.delivery_id, row.attempts, lease_until
     )
-    return result.rowcount == 1
 
 
 def finish_delivery(
@@ -261,16 +251,16 @@ def finish_delivery(
     tables: CallbackTables = TNT,
 ) -> None:
     """Record a final outcome: DELIVERED, FAILED or CANCELLED."""
-    outbox = tables.deliveries.c
-    conn.execute(
-        update(tables.deliveries)
-        .where(outbox.delivery_id == delivery_id)
-        .values(
-            status=status,
-            last_status=http_status,
-            last_error=error,
-            delivered_at=at if status == DELIVERED else None,
-        )
+    deliveries = tables.deliveries
+    delivery_state.finish(
+        conn,
+        deliveries,
+        deliveries.c.delivery_id,
+        delivery_id,
+        status=status,
+        http_status=http_status,
+        error=error,
+        at=at,
     )
 
 
@@ -283,9 +273,13 @@ def retry_delivery(
     next_attempt_at: datetime,
     tables: CallbackTables = TNT,
 ) -> None:
-    outbox = tables.deliveries.c
-    conn.execute(
-        update(tables.deliveries)
-        .where(outbox.delivery_id == delivery_id, outbox.status == PENDING)
-        .values(last_status=http_status, last_error=error, next_attempt_at=next_attempt_at)
+    deliveries = tables.deliveries
+    delivery_state.retry(
+        conn,
+        deliveries,
+        deliveries.c.delivery_id,
+        delivery_id,
+        http_status=http_status,
+        error=error,
+        next_attempt_at=next_attempt_at,
     )

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.unit.interop.records import split
 from tests.unit.interop.tnt30_check import tnt30_problems
 from tests.unit.interop.v22_check import as_v22, v22_problems
 
@@ -24,7 +25,7 @@ from corridor.interop.edifact.codes import (
     STATUS_EVENTS,
 )
 from corridor.interop.edifact.datetimes import DateTimeError, parse_dtm
-from corridor.interop.event_records import ParsedEvent, ParsedRecord, RejectedRecord
+from corridor.interop.event_records import ParsedEvent, RejectedRecord
 from corridor.interop.transport_calls import derived_call_reference
 
 VECTORS = Path(__file__).parents[2] / "vectors" / "edifact"
@@ -58,10 +59,7 @@ def interchange(*bodies: list[str], ref: str = "T0001", unh: str = "IFTSTA:D:99B
 
 
 def read(text: str) -> tuple[list[ParsedEvent], list[RejectedRecord]]:
-    records: list[ParsedRecord] = list(read_iftsta(text))
-    events = [record for record in records if isinstance(record, ParsedEvent)]
-    rejected = [record for record in records if isinstance(record, RejectedRecord)]
-    return events, rejected
+    return split(read_iftsta(text))
 
 
 def only_event(text: str) -> dict[str, Any]:
@@ -109,15 +107,6 @@ def test_the_json_equivalent_covers_the_whole_rail_sea_journey() -> None:
         ("SGSIN", "DISCHARGED", "VESSEL"),
         ("SGSIN", "GATED_OUT", None),
     } <= steps
-
-
-@pytest.mark.parametrize(
-    "event",
-    json.loads(EQUIVALENT.read_text(encoding="utf-8"))["events"],
-    ids=lambda event: event["eventID"][:8],
-)
-def test_every_event_of_the_equivalent_is_valid_dcsa_tnt_3_0(event: dict[str, Any]) -> None:
-    assert tnt30_problems(event) == []
 
 
 def test_reading_the_same_interchange_again_gives_the_same_event_ids() -> None:

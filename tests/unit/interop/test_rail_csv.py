@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.unit.interop.records import split
 from tests.unit.interop.tnt30_check import tnt30_problems
 from tests.unit.interop.v22_check import as_v22, v22_problems
 
@@ -32,10 +33,7 @@ HEADER = "event_time,classifier,event,container,location,train_number"
 
 
 def read(text: str) -> tuple[list[ParsedEvent], list[RejectedRecord]]:
-    records = list(read_rail_csv(text))
-    events = [record for record in records if isinstance(record, ParsedEvent)]
-    rejected = [record for record in records if isinstance(record, RejectedRecord)]
-    return events, rejected
+    return split(read_rail_csv(text))
 
 
 def one(*rows: str, header: str = HEADER) -> ParsedEvent | RejectedRecord:
@@ -60,15 +58,6 @@ def test_line_endings_and_a_byte_order_mark_do_not_matter() -> None:
     text = GOOD.read_bytes().decode("utf-8")
     unix = "\ufeff" + text.replace("\r\n", "\n")
     assert [e.event for e in read(unix)[0]] == [e.event for e in read(text)[0]]
-
-
-@pytest.mark.parametrize(
-    "event",
-    json.loads(EQUIVALENT.read_text(encoding="utf-8"))["events"],
-    ids=lambda event: event["eventID"][:12],
-)
-def test_every_event_of_the_equivalent_is_valid_dcsa_tnt_3_0(event: dict[str, Any]) -> None:
-    assert tnt30_problems(event) == []
 
 
 def test_re_reading_gives_the_same_ids_and_an_offset_does_not_change_the_instant() -> None:

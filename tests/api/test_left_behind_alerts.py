@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 from tests.api.alert_support import OVERDUE, demo_api
+from tests.api.callback_receiver import Subscriber
 from tests.api.conftest import Api
 from tests.api.test_alert_subscriptions_api import deliverer, subscribe, watcher
-from tests.api.test_tnt_subscriptions_api import Subscriber
 
 from corridor.domain.journey_alerts import AlertKind
 from corridor.services.demo_events import corridor_journeys

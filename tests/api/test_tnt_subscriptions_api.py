@@ -11,8 +11,6 @@ name, so it may subscribe to that bill's events; the carrier reports and may fol
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import json
 import secrets
 from collections import Counter
@@ -21,8 +19,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from fastapi import FastAPI, Request, Response
-from fastapi.testclient import TestClient
+from tests.api.callback_receiver import Subscriber
 from tests.api.conftest import Api
 from tests.api.tnt_support import assert_v22_error, assert_v22_events, quiet_api
 from tests.tnt_samples import (
@@ -45,37 +42,6 @@ from corridor.storage import queries
 from corridor.storage.engine import writing
 
 CALLBACK = "http://subscriber.test/tnt/callback"
-
-
-def verifies(secret: bytes, body: bytes, header: str) -> bool:
-    """What a subscriber does: recompute the HMAC of the raw body and compare."""
-    kind, _, given = header.strip().partition("=")
-    expected = hmac.new(secret, body, hashlib.sha256).hexdigest()
-    return kind == "sha256" and hmac.compare_digest(given, expected)
-
-
-class Subscriber:
-    """A callback receiver: checks signatures with ``secret``, keeps what it accepted."""
-
-    def __init__(self, secret: bytes) -> None:
-        self.secret = secret
-        self.accepted: list[tuple[bytes, dict[str, str]]] = []
-        self.refused = 0
-        self.answers: list[int] = []
-        app = FastAPI()
-
-        @app.post("/tnt/callback")
-        async def callback(request: Request) -> Response:
-            body = await request.body()
-            if self.answers:
-                return Response(status_code=self.answers.pop(0))
-            if not verifies(self.secret, body, request.headers.get("Notification-Signature", "")):
-                self.refused += 1
-                return Response(status_code=401)
-            self.accepted.append((body, dict(request.headers)))
-            return Response(status_code=204)
-
-        self.client = TestClient(app, base_url="http://subscriber.test")
 
 
 @pytest.fixture
@@ -127,16 +93,7 @@ def test_a_subscriber_receives_signed_callbacks_and_a_changed_byte_fails(api: Ap
     assert events[0]["equipmentEventTypeCode"] == "LOAD"
     assert headers["subscription-id"] == subscription["subscriptionID"]
     assert headers["api-version"] == "2.2.0"
-    signature = headers["notification-signature"]
-    assert signature.startswith("sha256=")
-    assert verifies(secret, body, signature)
-    tampered = bytearray(body)
-    tampered[len(tampered) // 2] ^= 0x01
-    assert not verifies(secret, bytes(tampered), signature)
-    replay = subscriber.client.post(
-        "/tnt/callback", content=bytes(tampered), headers={"Notification-Signature": signature}
-    )
-    assert replay.status_code == 401
+    subscriber.check_signature_and_tampering(body, headers["notification-signature"])
     assert subscriber.refused == 1
     state = deliverer(api, subscriber).deliveries(subscription["subscriptionID"])
     assert [d.status for d in state] == [rows.DELIVERED]

@@ -196,3 +196,18 @@ def test_deep_nesting_is_read_as_orjson_reads_it(depth: int) -> None:
     deep = "[" * depth + "]" * depth
     text = f'[{{"x": {deep}}}, {deep}, {{"y": 1}}]'
     assert items(text) == orjson.loads(text)
+
+
+def test_brace_balances_are_counted_over_each_byte_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    counted: list[int] = []
+    real = json_array._Candidates._balance
+
+    def balance(self: Any, mark: tuple[int, int], position: int) -> int:
+        counted.append(position - mark[0])
+        return int(real(self, mark, position))
+
+    monkeypatch.setattr(json_array._Candidates, "_balance", balance)
+    events = [{"remark": "see {ref", "seals": [{"n": 1}, {"n": 2}], "id": n} for n in range(300)]
+    text = json.dumps(events)
+    assert items(text) == events
+    assert sum(counted) <= 2 * len(text)  # two forward runs: item starts and candidates
